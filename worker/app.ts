@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "./context";
+import { ApiError, errorBody } from "./errors";
+import { log } from "./log";
+import { authenticate } from "./middleware/authenticate";
+import { requestContext } from "./middleware/request-context";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { auditLogRoutes } from "./routes/audit-log";
+import { authRoutes } from "./routes/auth";
+import { invitationRoutes } from "./routes/invitations";
+import { memberRoutes } from "./routes/members";
+import { workspaceRoutes } from "./routes/workspaces";
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+const api = new Hono<AppEnv>()
+  .use(
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("payload_too_large", `The request body is larger than ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+  )
+  .use(authenticate)
+  .route("/auth", authRoutes)
+  .route("/", workspaceRoutes)
+  .route("/members", memberRoutes)
+  .route("/invitations", invitationRoutes)
+  .route("/api-keys", apiKeyRoutes)
+  .route("/audit-log", auditLogRoutes);
+
+export const app = new Hono<AppEnv>()
+  .use(requestContext)
+  .get("/health", (c) => c.json({ ok: true }))
+  .route("/api/v1", api);
+
+app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
+  log("error", "unhandled error", { requestId: c.get("requestId"), error: err.message, stack: err.stack });
+  return c.json(errorBody("internal_error", "Something went wrong on our side; the request id identifies it in our logs"), 500);
+});

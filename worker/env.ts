@@ -1,0 +1,4 @@
+export interface Env {
+  DB: D1Database;
+  APP_ENV: string;
+}
