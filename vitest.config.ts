@@ -10,12 +10,11 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn" } },
           }),
         ],
         test: {
           name: "api",
-          silent: "passed-only",
           include: ["test/api/**/*.test.ts"],
           setupFiles: ["./test/support/apply-migrations.ts"],
         },

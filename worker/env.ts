@@ -1,4 +1,1 @@
-export interface Env {
-  DB: D1Database;
-  APP_ENV: string;
-}
+export type Env = Cloudflare.Env;

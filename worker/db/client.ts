@@ -17,3 +17,12 @@ export function runBatch(db: Database, items: BatchItem[]) {
   if (items.length === 0) return Promise.resolve([]);
   return db.batch(items as [BatchItem, ...BatchItem[]]);
 }
+
+/**
+ * A drizzle query as a plain D1 statement, for batches that mix it with hand-written SQL
+ * (drizzle's own batch takes only its builders).
+ */
+export function prepared(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return db.$client.prepare(sql).bind(...params);
+}

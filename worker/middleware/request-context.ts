@@ -1,12 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { createDb } from "../db/client";
-import { log } from "../log";
+import { configureLogging, log } from "../log";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Gives every request an id (kept from the caller when it is sane), a database handle and one log line. */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  configureLogging(c.env.LOG_LEVEL);
   const incoming = c.req.header("x-request-id");
   const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
   c.set("requestId", requestId);

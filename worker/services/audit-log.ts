@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Actor } from "../context";
 import { auditLog, type AuditEntry } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
@@ -29,16 +29,17 @@ export function auditEntry(scope: TenantScope, actor: Actor, requestId: string, 
 }
 
 /**
- * Like auditEntry, for a guarded write (one whose WHERE may refuse it): batched right after that
- * write, it inserts only if the write changed a row, so a refused change leaves no entry.
+ * Like auditEntry, for a guarded write (one whose WHERE may refuse it): batched as a D1 statement
+ * right after that write, it inserts only if the write changed a row, so a refused change leaves no entry.
  */
 export function auditEntryIfChanged(scope: TenantScope, actor: Actor, requestId: string, input: AuditInput) {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-  return scope.db.run(sql`insert into audit_log
-    (id, tenant_id, actor_type, actor_id, action, target_type, target_id, before, after, request_id, created_at)
-    select ${newId("aud")}, ${scope.tenantId}, ${actor.type}, ${actor.id}, ${input.action}, ${input.targetType}, ${input.targetId},
-      ${json(input.before)}, ${json(input.after)}, ${requestId}, ${Date.now()}
-    where changes() > 0`);
+  return scope.db.$client
+    .prepare(
+      `insert into audit_log (id, tenant_id, actor_type, actor_id, action, target_type, target_id, before, after, request_id, created_at)
+       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() > 0`,
+    )
+    .bind(newId("aud"), scope.tenantId, actor.type, actor.id, input.action, input.targetType, input.targetId, json(input.before), json(input.after), requestId, Date.now());
 }
 
 function encodeCursor(entry: AuditEntry) {

@@ -2,6 +2,7 @@ import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import type { Role } from "../auth/roles";
 import type { Actor } from "../context";
 import { memberships, users, type Membership } from "../db/schema";
+import { prepared } from "../db/client";
 import type { TenantScope } from "../db/tenant-scope";
 import { ApiError, notFound } from "../errors";
 import { auditEntryIfChanged } from "./audit-log";
@@ -42,8 +43,8 @@ export async function changeMemberRole(scope: TenantScope, actor: Actor, actorRo
   const member = await findMember(scope, memberId);
   assertMayManage(actorRole, member, role);
   if (member.role === role) return { ...member, role };
-  const [update] = await scope.db.batch([
-    scope.update(memberships, { role }, and(eq(memberships.id, memberId), notLastOwner(scope))!),
+  const [update] = await scope.db.$client.batch([
+    prepared(scope.db, scope.update(memberships, { role }, and(eq(memberships.id, memberId), notLastOwner(scope))!)),
     auditEntryIfChanged(scope, actor, requestId, {
       action: "member.role_change",
       targetType: "member",
@@ -52,15 +53,15 @@ export async function changeMemberRole(scope: TenantScope, actor: Actor, actorRo
       after: { role },
     }),
   ]);
-  if (update.meta.changes === 0) throw LAST_OWNER();
+  if (update!.meta.changes === 0) throw LAST_OWNER();
   return { ...member, role };
 }
 
 export async function removeMember(scope: TenantScope, actor: Actor, actorRole: Role | null, requestId: string, memberId: string) {
   const member = await findMember(scope, memberId);
   assertMayManage(actorRole, member);
-  const [removed] = await scope.db.batch([
-    scope.delete(memberships, and(eq(memberships.id, memberId), notLastOwner(scope))!),
+  const [removed] = await scope.db.$client.batch([
+    prepared(scope.db, scope.delete(memberships, and(eq(memberships.id, memberId), notLastOwner(scope))!)),
     auditEntryIfChanged(scope, actor, requestId, {
       action: "member.remove",
       targetType: "member",
@@ -68,5 +69,5 @@ export async function removeMember(scope: TenantScope, actor: Actor, actorRole: 
       before: { userId: member.userId, role: member.role },
     }),
   ]);
-  if (removed.meta.changes === 0) throw LAST_OWNER();
+  if (removed!.meta.changes === 0) throw LAST_OWNER();
 }

@@ -1,0 +1,72 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { useLoaderData } from "@remix-run/react";
+import { GettingStarted } from "../components/GettingStarted";
+import { RecentActivity } from "../components/RecentActivity";
+import { apiFailure, callApi, loadFromApi, type Caller } from "../lib/api.server";
+import type { ApiKey, AuditEntry, Member, WorkspaceSummary } from "../lib/types";
+import { useSession } from "../lib/use-session";
+
+export const meta: MetaFunction = () => [{ title: "Home · Groupflow" }];
+
+/** Settings are for owners and admins; for everyone else the API's 403 just means "not shown". */
+async function ifAllowed<T>(caller: Caller, path: string): Promise<T | null> {
+  const result = await callApi<T>(caller, path);
+  if (result.ok) return result.data;
+  if (result.status === 403) return null;
+  throw apiFailure(caller, result);
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const [{ workspace }, { members }, keys, audit] = await Promise.all([
+    loadFromApi<{ workspace: WorkspaceSummary }>(args, "/workspace"),
+    loadFromApi<{ members: Member[] }>(args, "/members"),
+    ifAllowed<{ apiKeys: ApiKey[] }>(args, "/api-keys"),
+    ifAllowed<{ entries: AuditEntry[] }>(args, "/audit-log?limit=8"),
+  ]);
+  return json({
+    workspace,
+    memberCount: members.length,
+    activeKeyCount: keys ? keys.apiKeys.filter((k) => !k.revokedAt).length : null,
+    activity: audit?.entries ?? null,
+    people: Object.fromEntries(members.map((m) => [m.userId, m.name])),
+  });
+}
+
+export default function Home() {
+  const { workspace, memberCount, activeKeyCount, activity, people } = useLoaderData<typeof loader>();
+  const { role } = useSession();
+  return (
+    <>
+      <header className="page-header">
+        <h1>{workspace.name}</h1>
+        <p className="muted">
+          Workspace address <code>{workspace.slug}</code>
+        </p>
+      </header>
+      <section className="stats" aria-label="Workspace at a glance">
+        <div className="stat">
+          <span className="stat-label">Your role</span>
+          <span className="stat-value" data-testid="my-role">
+            {role}
+          </span>
+        </div>
+        <div className="stat">
+          <span className="stat-label">Members</span>
+          <span className="stat-value" data-testid="member-count">
+            {memberCount}
+          </span>
+        </div>
+        {activeKeyCount !== null ? (
+          <div className="stat">
+            <span className="stat-label">Active API keys</span>
+            <span className="stat-value" data-testid="key-count">
+              {activeKeyCount}
+            </span>
+          </div>
+        ) : null}
+      </section>
+      <GettingStarted />
+      {activity ? <RecentActivity entries={activity} people={people} /> : null}
+    </>
+  );
+}

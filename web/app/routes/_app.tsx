@@ -1,0 +1,25 @@
+import { json, redirect, type LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { Outlet, useLoaderData } from "@remix-run/react";
+import { AppNav } from "../components/AppNav";
+import { requireSession } from "../lib/session.server";
+
+/** Pages that make sense before the person belongs to any workspace. */
+const WITHOUT_WORKSPACE = new Set(["/workspaces/new"]);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const session = await requireSession(args);
+  if (!session.workspace && !WITHOUT_WORKSPACE.has(new URL(args.request.url).pathname)) throw redirect("/workspaces/new");
+  return json({ session });
+}
+
+export default function AppLayout() {
+  const { session } = useLoaderData<typeof loader>();
+  return (
+    <div className="shell">
+      <AppNav session={session} />
+      <main className="content" id="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
