@@ -107,7 +107,7 @@ export async function tableCounts(): Promise<Record<string, number>> {
 /** A fingerprint of all rows a workspace owns, for before/after comparisons. */
 export async function workspaceSnapshot(tenantId: string): Promise<string> {
   const parts: unknown[] = [];
-  parts.push(await env.DB.prepare("select * from tenants where id = ?").bind(tenantId).all());
+  parts.push((await env.DB.prepare("select * from tenants where id = ?").bind(tenantId).all()).results);
   for (const t of ["memberships", "invitations", "api_keys", "audit_log"]) {
     parts.push((await env.DB.prepare(`select * from ${t} where tenant_id = ? order by id`).bind(tenantId).all()).results);
   }
