@@ -4,15 +4,9 @@ export interface Env {
   API: Fetcher;
 }
 
-type Cloudflare = Omit<PlatformProxy<Env>, "dispose">;
-
+// Both `vite:dev` (through the platform proxy) and Pages hand loaders `context.cloudflare` in this shape.
 declare module "@remix-run/cloudflare" {
   interface AppLoadContext {
-    cloudflare: Cloudflare;
+    cloudflare: Omit<PlatformProxy<Env>, "dispose">;
   }
-}
-
-/** One shape of context for `vite:dev` and for Pages, so loaders never care where they run. */
-export function getLoadContext({ context }: { request: Request; context: { cloudflare: Cloudflare } }) {
-  return { cloudflare: context.cloudflare };
 }

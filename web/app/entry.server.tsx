@@ -3,12 +3,9 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 
-const RENDER_TIMEOUT_MS = 5_000;
-
 export default async function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext) {
   let responseStatus = status;
   const body = await renderToReadableStream(<RemixServer context={remixContext} url={request.url} />, {
-    signal: AbortSignal.timeout(RENDER_TIMEOUT_MS),
     onError(error: unknown) {
       console.error(error);
       responseStatus = 500;

@@ -1,6 +1,5 @@
 import { createPagesFunctionHandler } from "@remix-run/cloudflare-pages";
 // @ts-ignore the server build exists only after `remix vite:build`
 import * as build from "../build/server";
-import { getLoadContext } from "../load-context";
 
-export const onRequest = createPagesFunctionHandler({ build, getLoadContext });
+export const onRequest = createPagesFunctionHandler({ build });

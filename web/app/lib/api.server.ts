@@ -75,7 +75,16 @@ export async function loadFromApi<T>(caller: Caller, path: string): Promise<T> {
 }
 
 /** For actions: the API's error, returned to the page that posted so it shows next to the form. */
-export function formFailure(caller: Caller, result: ApiResult<unknown> & { ok: false }, form: Record<string, string> = {}) {
-  if (result.status === 401) return loginRedirect(caller.request, relayCookies(result));
+export function formError(result: ApiResult<unknown> & { ok: false }, form: Record<string, string> = {}) {
   return json({ error: result.error, ...form }, { status: result.status, headers: relayCookies(result) });
 }
+
+/** Like formError, for forms that need a session: a 401 there means it ended, so the person logs in again. */
+export function formFailure(caller: Caller, result: ApiResult<unknown> & { ok: false }, form: Record<string, string> = {}) {
+  if (result.status === 401) return loginRedirect(caller.request, relayCookies(result));
+  return formError(result, form);
+}
+
+/** A post naming no known form: a tampered or outdated page. */
+export const badIntent = (intent: string) =>
+  json({ error: { code: "invalid_request", message: `Unknown form "${intent}"`, details: null } }, { status: 400 });

@@ -18,5 +18,5 @@ export function errorField(error: ApiError | undefined): string | null {
 export function errorOf(result: unknown, intent: string, id?: string): ApiError | undefined {
   if (!result || typeof result !== "object" || !("error" in result)) return undefined;
   const failure = result as FormFailure;
-  return failure.intent === intent && failure.id === id ? failure.error : undefined;
+  return failure.intent === intent && (failure.id ?? "") === (id ?? "") ? failure.error : undefined;
 }

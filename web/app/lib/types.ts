@@ -2,7 +2,7 @@
 export interface ApiError {
   code: string;
   message: string;
-  details: unknown;
+  details?: unknown;
 }
 
 /** What an action hands back when the API refused: which form (intent, id) the message belongs next to. */
@@ -49,6 +49,16 @@ export interface Invitation {
   createdAt: string;
   expiresAt: string;
   acceptedAt: string | null;
+}
+
+/** An invitation as the person holding its link sees it. */
+export interface InvitationView {
+  workspace: WorkspaceSummary;
+  email: string;
+  role: Role;
+  status: Invitation["status"];
+  expiresAt: string;
+  accountExists: boolean;
 }
 
 export interface ApiKey {

@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { InvitationList } from "../components/team/InvitationList";
 import { InviteForm } from "../components/team/InviteForm";
 import { MemberTable } from "../components/team/MemberTable";
-import { callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
+import { badIntent, callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
 import { canManage, type Invitation, type Member } from "../lib/types";
 import { useSession } from "../lib/use-session";
 
@@ -17,23 +17,34 @@ export async function loader(args: LoaderFunctionArgs) {
   return json({ members, invitations: invitations.filter((i) => i.status === "pending") });
 }
 
+type Method = "POST" | "PATCH" | "DELETE";
+
+/** What each form on the page asks of the API. */
+function requestFor(intent: string, form: FormData): [path: string, method: Method, body?: unknown] | null {
+  const id = encodeURIComponent(String(form.get("id") ?? ""));
+  const field = (name: string) => String(form.get(name) ?? "");
+  switch (intent) {
+    case "invite":
+      return ["/invitations", "POST", { email: field("email"), role: field("role") }];
+    case "change-role":
+      return [`/members/${id}`, "PATCH", { role: field("role") }];
+    case "remove":
+      return [`/members/${id}`, "DELETE"];
+    case "revoke":
+      return [`/invitations/${id}`, "DELETE"];
+    default:
+      return null;
+  }
+}
+
 export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   const intent = String(form.get("intent"));
-  const id = String(form.get("id") ?? "");
-  const csrfToken = form.get("csrf");
-  const call = (path: string, method: "POST" | "PATCH" | "DELETE", body?: unknown) =>
-    callApi<{ acceptPath: string; invitation: Invitation }>(args, path, { method, body, csrfToken });
-
-  const result =
-    intent === "invite"
-      ? await call("/invitations", "POST", { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") })
-      : intent === "change-role"
-        ? await call(`/members/${encodeURIComponent(id)}`, "PATCH", { role: String(form.get("role") ?? "") })
-        : intent === "remove"
-          ? await call(`/members/${encodeURIComponent(id)}`, "DELETE")
-          : await call(`/invitations/${encodeURIComponent(id)}`, "DELETE");
-  if (!result.ok) return formFailure(args, result, { intent, id });
+  const request = requestFor(intent, form);
+  if (!request) throw badIntent(intent);
+  const [path, method, body] = request;
+  const result = await callApi<{ acceptPath: string; invitation: Invitation }>(args, path, { method, body, csrfToken: form.get("csrf") });
+  if (!result.ok) return formFailure(args, result, { intent, id: String(form.get("id") ?? "") });
   if (intent !== "invite") return json({ done: intent }, { headers: relayCookies(result) });
   const { invitation, acceptPath } = result.data;
   // The link is only ever shown now: the API keeps a hash of its token, not the token.

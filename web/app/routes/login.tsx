@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field } from "../components/Field";
 import { FormError } from "../components/FormError";
-import { callApi, formFailure, relayCookies } from "../lib/api.server";
+import { callApi, formError, relayCookies } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/origin.server";
 import { safeNext } from "../lib/safe-next";
 import { optionalSession } from "../lib/session.server";
@@ -23,7 +23,7 @@ export async function action(args: ActionFunctionArgs) {
     method: "POST",
     body: { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") },
   });
-  if (!result.ok) return formFailure(args, result);
+  if (!result.ok) return formError(result);
   return redirect(safeNext(form.get("next")), { headers: relayCookies(result) });
 }
 

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/Field";
 import { FormError } from "../components/FormError";
 import { WorkspaceFields } from "../components/WorkspaceFields";
-import { callApi, formFailure, relayCookies } from "../lib/api.server";
+import { callApi, formError, relayCookies } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/origin.server";
 import { optionalSession } from "../lib/session.server";
 import type { FormFailure } from "../lib/types";
@@ -22,7 +22,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   const body = Object.fromEntries(FIELDS.map((field) => [field, String(form.get(field) ?? "")]));
   const result = await callApi(args, "/auth/signup", { method: "POST", body });
-  if (!result.ok) return formFailure(args, result);
+  if (!result.ok) return formError(result);
   return redirect("/home", { headers: relayCookies(result) });
 }
 

@@ -1,0 +1,25 @@
+/** The topics an API key can be scoped to, in the order people read them. */
+export const SCOPE_TOPICS = [
+  "apps",
+  "sources",
+  "properties",
+  "records",
+  "groups",
+  "destinations",
+  "exports",
+  "imports",
+  "events",
+  "runs",
+  "settings",
+  "team",
+] as const;
+
+export const ACCESS_LEVELS = ["none", "read", "write"] as const;
+
+/** The picker's one choice per topic, as the API's scope list (`write` includes `read`). */
+export function scopesFromForm(form: FormData): string[] {
+  return SCOPE_TOPICS.flatMap((topic) => {
+    const access = form.get(`scope:${topic}`);
+    return access === "read" || access === "write" ? [`${access}:${topic}`] : [];
+  });
+}
