@@ -6,10 +6,14 @@ import { log } from "./log";
 import { authenticate } from "./middleware/authenticate";
 import { requestContext } from "./middleware/request-context";
 import { apiKeyRoutes } from "./routes/api-keys";
+import { appRoutes } from "./routes/apps";
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
+import { pluginRoutes } from "./routes/plugins";
+import { propertyRoutes } from "./routes/properties";
+import { sourceRoutes } from "./routes/sources";
 import { workspaceRoutes } from "./routes/workspaces";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -29,7 +33,11 @@ const api = new Hono<AppEnv>()
   .route("/members", memberRoutes)
   .route("/invitations", invitationRoutes)
   .route("/api-keys", apiKeyRoutes)
-  .route("/audit-log", auditLogRoutes);
+  .route("/audit-log", auditLogRoutes)
+  .route("/plugins", pluginRoutes)
+  .route("/apps", appRoutes)
+  .route("/sources", sourceRoutes)
+  .route("/properties", propertyRoutes);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

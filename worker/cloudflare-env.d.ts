@@ -2,6 +2,9 @@
 declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
+    FILES: R2Bucket;
+    /** 32 random bytes, base64: the key App secrets are sealed with. Set with `wrangler secret put`. */
+    APP_SECRETS_KEY?: string;
     APP_ENV: string;
     LOG_LEVEL?: string;
   }

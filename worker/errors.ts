@@ -10,6 +10,7 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "plugin_error"
   | "rate_limited"
   | "internal_error";
 
@@ -23,6 +24,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** An outside system refused or failed (bad table, wrong password, unreachable host): the request was fine, the target was not. */
+  plugin_error: 422,
   rate_limited: 429,
   internal_error: 500,
 };

@@ -13,8 +13,13 @@ interface AIds {
   invitationId: string;
   apiKeyId: string;
   workspaceId: string;
+  appId: string;
+  sourceId: string;
+  propertyId: string;
   marker: string[];
 }
+
+const sampleSource = (appId: string) => ({ appId, type: "table", options: { collection: "users" } });
 
 /** Routes that name one of A's objects: B must get 404 and A must not change. */
 const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
@@ -23,6 +28,22 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "DELETE /api/v1/invitations/:id": (a) => ({ path: `/invitations/${a.invitationId}` }),
   "DELETE /api/v1/api-keys/:id": (a) => ({ path: `/api-keys/${a.apiKeyId}` }),
   "POST /api/v1/auth/switch-workspace": (a) => ({ path: "/auth/switch-workspace", body: { workspaceId: a.workspaceId } }),
+  "GET /api/v1/apps/:id": (a) => ({ path: `/apps/${a.appId}` }),
+  "PATCH /api/v1/apps/:id": (a) => ({ path: `/apps/${a.appId}`, body: { name: "stolen" } }),
+  "DELETE /api/v1/apps/:id": (a) => ({ path: `/apps/${a.appId}` }),
+  "POST /api/v1/apps/:id/test": (a) => ({ path: `/apps/${a.appId}/test` }),
+  "POST /api/v1/sources": (a) => ({ path: "/sources", body: { ...sampleSource(a.appId), name: "x", identity: { column: "email", propertyKey: "b_email" } } }),
+  "POST /api/v1/sources/preview": (a) => ({ path: "/sources/preview", body: sampleSource(a.appId) }),
+  "POST /api/v1/sources/option-choices": (a) => ({ path: "/sources/option-choices", body: { ...sampleSource(a.appId), key: "collection" } }),
+  "GET /api/v1/sources/:id": (a) => ({ path: `/sources/${a.sourceId}` }),
+  "PATCH /api/v1/sources/:id": (a) => ({ path: `/sources/${a.sourceId}`, body: { name: "stolen" } }),
+  "DELETE /api/v1/sources/:id": (a) => ({ path: `/sources/${a.sourceId}` }),
+  "GET /api/v1/sources/:id/preview": (a) => ({ path: `/sources/${a.sourceId}/preview` }),
+  "GET /api/v1/sources/:id/columns": (a) => ({ path: `/sources/${a.sourceId}/columns` }),
+  "POST /api/v1/properties": (a) => ({ path: "/properties", body: { key: "b_country", type: "string", sourceId: a.sourceId, column: "country" } }),
+  "GET /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
+  "PATCH /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}`, body: { key: "stolen" } }),
+  "DELETE /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
 };
 
 /** Routes that act on the caller's own workspace: B's call must show nothing of A and change nothing of A. */
@@ -38,6 +59,12 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; sessio
   "GET /api/v1/api-keys": { path: "/api-keys" },
   "POST /api/v1/api-keys": { path: "/api-keys", body: () => ({ name: "b key", scopes: ["read:team"] }) },
   "GET /api/v1/audit-log": { path: "/audit-log" },
+  "GET /api/v1/plugins": { path: "/plugins" },
+  "GET /api/v1/apps": { path: "/apps" },
+  "POST /api/v1/apps": { path: "/apps", body: () => ({ name: "B sample", plugin: "sample", type: "sample", options: { customers: 5 } }) },
+  "POST /api/v1/apps/test": { path: "/apps/test", body: () => ({ plugin: "sample", type: "sample", options: {} }) },
+  "GET /api/v1/sources": { path: "/sources" },
+  "GET /api/v1/properties": { path: "/properties" },
 };
 
 /** Routes that belong to no workspace (who you are, or a secret link): tested in their own suites. */
@@ -64,12 +91,21 @@ beforeAll(async () => {
   const member = await addMember(a, "editor", "amember");
   const invite = await api("POST", "/invitations", { as: a.owner, body: { email: `${unique("pending")}@example.com`, role: "viewer" } });
   const key = await createKey(a.owner, ["read:team"], "A's key");
+  const app = await api("POST", "/apps", { as: a.owner, body: { name: "A's sample", plugin: "sample", type: "sample", options: { customers: 20 } } });
+  const source = await api("POST", "/sources", {
+    as: a.owner,
+    body: { ...sampleSource(app.body.app.id), name: "A's users", identity: { column: "email", propertyKey: "email", propertyType: "email" } },
+  });
+  const property = await api("POST", "/properties", { as: a.owner, body: { key: "first_name", type: "string", sourceId: source.body.source.id, column: "first_name" } });
   aIds = {
     memberId: member.memberId,
     invitationId: invite.body.invitation.id,
     apiKeyId: key.id,
     workspaceId: a.workspace.id,
-    marker: [a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug],
+    appId: app.body.app.id,
+    sourceId: source.body.source.id,
+    propertyId: property.body.property.id,
+    marker: [a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users"],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");
@@ -119,6 +155,9 @@ describe("tenant isolation", () => {
   }
 
   it("A still sees all of its own objects afterwards", async () => {
+    expect((await api("GET", `/apps/${aIds.appId}`, { as: a.owner })).body.app.name).toBe("A's sample");
+    expect((await api("GET", `/sources/${aIds.sourceId}`, { as: a.owner })).body.source.name).toBe("A's users");
+    expect((await api("GET", `/properties/${aIds.propertyId}`, { as: a.owner })).body.property.key).toBe("first_name");
     const members = await api("GET", "/members", { as: a.owner });
     expect(members.body.members.map((m: { id: string }) => m.id)).toContain(aIds.memberId);
     const keys = await api("GET", "/api-keys", { as: a.owner });

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ApiScope } from "../auth/scopes";
 import type { Role } from "../auth/roles";
+import type { Aggregation, PropertyFilter } from "../../plugins/contract";
+import type { PropertyType } from "../properties/types";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -136,3 +138,128 @@ export type Membership = typeof memberships.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/* ---------- Apps, Sources, Properties ---------- */
+
+export const apps = sqliteTable(
+  "apps",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    plugin: text("plugin").notNull(),
+    type: text("type").notNull(),
+    /** Options that are not secret, as given. */
+    options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Secret options as one AES-GCM sealed JSON object; never returned by the API. */
+    sealedSecrets: text("sealed_secrets"),
+    lastTestAt: integer("last_test_at", { mode: "timestamp_ms" }),
+    lastTestOk: integer("last_test_ok", { mode: "boolean" }),
+    lastTestMessage: text("last_test_message"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("apps_tenant_idx").on(t.tenantId)],
+);
+
+export const sources = sqliteTable(
+  "sources",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.id),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** primary: may create Records; enrich: only adds to Records that already exist. */
+    role: text("role").$type<"primary" | "enrich">().notNull(),
+    /** The source column that identifies a Record, for Sources keyed by an identity column. */
+    identityColumn: text("identity_column"),
+    identityPropertyId: text("identity_property_id"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sources_tenant_idx").on(t.tenantId), index("sources_app_idx").on(t.appId)],
+);
+
+export const properties = sqliteTable(
+  "properties",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    type: text("type").$type<PropertyType>().notNull(),
+    unique: integer("unique", { mode: "boolean" }).notNull(),
+    isArray: integer("is_array", { mode: "boolean" }).notNull(),
+    sourceId: text("source_id")
+      .notNull()
+      .references(() => sources.id),
+    column: text("column").notNull(),
+    aggregation: text("aggregation").$type<Aggregation>().notNull(),
+    sortColumn: text("sort_column"),
+    filters: text("filters", { mode: "json" }).$type<PropertyFilter[]>().notNull(),
+    /** Bumped whenever how the value is read changes; values read under an older version are stale. */
+    version: integer("version").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("properties_tenant_key_idx").on(t.tenantId, t.key), index("properties_source_idx").on(t.sourceId)],
+);
+
+export const records = sqliteTable(
+  "records",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("records_tenant_idx").on(t.tenantId)],
+);
+
+export const recordProperties = sqliteTable(
+  "record_properties",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    recordId: text("record_id")
+      .notNull()
+      .references(() => records.id, { onDelete: "cascade" }),
+    propertyId: text("property_id")
+      .notNull()
+      .references(() => properties.id, { onDelete: "cascade" }),
+    /** Position within an array Property; 0 for single values. */
+    position: integer("position").notNull(),
+    /** The coerced value as text, or null when missing or invalid. */
+    value: text("value"),
+    /** What arrived when it could not be coerced, and why. */
+    invalidValue: text("invalid_value"),
+    invalidReason: text("invalid_reason"),
+    state: text("state").$type<"pending" | "ready">().notNull(),
+    valueChangedAt: integer("value_changed_at", { mode: "timestamp_ms" }),
+    confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("record_properties_record_property_idx").on(t.recordId, t.propertyId, t.position),
+    index("record_properties_tenant_property_value_idx").on(t.tenantId, t.propertyId, t.value),
+  ],
+);
+
+export type App = typeof apps.$inferSelect;
+export type Source = typeof sources.$inferSelect;
+export type Property = typeof properties.$inferSelect;
+export type RecordRow = typeof records.$inferSelect;
+export type RecordProperty = typeof recordProperties.$inferSelect;

@@ -1,0 +1,201 @@
+import { z } from "zod";
+
+/**
+ * The contract between Groupflow and a plugin. A plugin knows one kind of outside system: how to
+ * connect to it (an App type), how to read from it (Source types) and how to write to it
+ * (Destination types). The core never talks to an outside system except through this contract.
+ */
+
+export type OptionKind = "string" | "text" | "sql" | "number" | "boolean" | "select";
+
+/** How one option is shown in the UI and checked; the zod schema beside it is the authority. */
+export interface OptionSpec {
+  key: string;
+  label: string;
+  kind: OptionKind;
+  required: boolean;
+  /** Secret options are encrypted at rest and never returned by the API. */
+  secret?: boolean;
+  description?: string;
+  placeholder?: string;
+  default?: string | number | boolean;
+  /** Fixed choices for `select` options. */
+  choices?: { value: string; label: string }[];
+  /** The plugin lists the choices at run time with `optionChoices` (e.g. the tables of a database). */
+  dynamicChoices?: boolean;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface Column {
+  name: string;
+  /** The outside system's own type name, e.g. `timestamptz` or `varchar(255)`. */
+  type: string;
+  /** Whether the column can serve as a high-water mark for incremental imports. */
+  incremental: boolean;
+}
+
+export type TestResult = { ok: true; message: string } | { ok: false; error: string };
+
+export const PLUGIN_ERROR_CODES = ["connection_failed", "invalid_options", "not_found", "query_failed", "bad_file"] as const;
+export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];
+
+/**
+ * What a plugin throws when the outside system refuses: the message is shown to the person as it
+ * is (it carries the database's own words), so it must never contain a secret.
+ */
+export class PluginError extends Error {
+  constructor(
+    readonly code: PluginErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "PluginError";
+  }
+}
+
+/** Services the core lends a plugin for one call. */
+export interface PluginContext {
+  tenantId: string;
+  /** Aborted when the call's time is up; plugins pass it on to their I/O. */
+  signal: AbortSignal;
+  /** Uploaded files (CSV), stored per workspace. */
+  files: FileStore;
+}
+
+export interface FileStore {
+  /** Streams a stored file, or null when it does not exist. */
+  read(fileId: string): Promise<ReadableStream<Uint8Array> | null>;
+}
+
+/* ---------- reading: Properties ask Sources for values ---------- */
+
+export const AGGREGATIONS = ["exact", "sum", "count", "average", "min", "max", "most_recent", "least_recent"] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const FILTER_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "not_contains", "exists", "not_exists", "in"] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+export const propertyFilterSchema = z
+  .object({
+    column: z.string().min(1).max(128),
+    op: z.enum(FILTER_OPS),
+    value: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])).max(1000)]).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const needsValue = f.op !== "exists" && f.op !== "not_exists";
+    if (needsValue && f.value === undefined) ctx.addIssue({ code: "custom", message: `filter "${f.op}" needs a value`, path: ["value"] });
+    if (f.op === "in" && !Array.isArray(f.value)) ctx.addIssue({ code: "custom", message: `filter "in" needs a list`, path: ["value"] });
+    if (f.op !== "in" && Array.isArray(f.value)) ctx.addIssue({ code: "custom", message: `only filter "in" takes a list`, path: ["value"] });
+  });
+export type PropertyFilter = z.infer<typeof propertyFilterSchema>;
+
+/** One Property as a Source must read it: which column, aggregated how, over which rows. */
+export interface PropertyRead {
+  key: string;
+  column: string;
+  aggregation: Aggregation;
+  /** For most_recent / least_recent: the column that orders the rows. */
+  sortColumn?: string;
+  filters: PropertyFilter[];
+  /** Array Properties collect every matching value instead of one. */
+  array: boolean;
+}
+
+/** A Record as a Source sees it: its id and the values of the Properties the Source keys on. */
+export interface RecordRef {
+  recordId: string;
+  /** Property key → value, for the Source's identity Property and any query placeholders. */
+  values: Record<string, string | null>;
+}
+
+export interface RecordPropertiesRequest {
+  /** The Source column that identifies a Record, and the Property whose value it holds. */
+  identity: { column: string; propertyKey: string };
+  properties: PropertyRead[];
+  records: RecordRef[];
+}
+
+/** recordId → property key → values (empty when the Source has nothing for that Record). */
+export type RecordPropertiesResult = Map<string, Record<string, unknown[]>>;
+
+export interface ImportRequest {
+  /** Opaque position returned by the previous page; null for the first page. */
+  cursor: string | null;
+  limit: number;
+  /** For incremental imports: only rows whose `column` is past `after`, in that column's order. */
+  incremental?: { column: string; after: string | null };
+}
+
+export interface ImportPage {
+  rows: Row[];
+  /** null when there are no more rows. */
+  nextCursor: string | null;
+  /** The largest value of the incremental column among `rows`, to store once the page is safe. */
+  highWaterMark: string | null;
+}
+
+export interface SourceType<AppOptions = unknown, SourceOptions = unknown> {
+  type: string;
+  displayName: string;
+  description: string;
+  options: OptionSpec[];
+  optionsSchema: z.ZodType<SourceOptions, z.ZodTypeDef, unknown>;
+  /** Whether recordProperties reads per-record placeholders (`{{ key }}`) rather than an identity column. */
+  keyedBy: "identity_column" | "placeholders";
+  /** For Sources keyed by placeholders: the Property keys its options refer to (e.g. `{{ user_id }}` in a query). */
+  placeholders?(source: SourceOptions): string[];
+  /** Lists the choices for a `dynamicChoices` option, given the options chosen so far. */
+  optionChoices?(app: AppOptions, source: Partial<SourceOptions>, optionKey: string, ctx: PluginContext): Promise<{ value: string; label: string }[]>;
+  columns(app: AppOptions, source: SourceOptions, ctx: PluginContext): Promise<Column[]>;
+  preview(app: AppOptions, source: SourceOptions, limit: number, ctx: PluginContext): Promise<{ columns: Column[]; rows: Row[] }>;
+  /** Pages through every row (bulk import). Absent for Sources that can only answer per Record. */
+  importRecords?(app: AppOptions, source: SourceOptions, request: ImportRequest, ctx: PluginContext): Promise<ImportPage>;
+  /** Reads many Properties for many Records in one call: one query per Source per batch. */
+  recordProperties(app: AppOptions, source: SourceOptions, request: RecordPropertiesRequest, ctx: PluginContext): Promise<RecordPropertiesResult>;
+}
+
+/** Declared here so Apps can name what they can write to; the export pipeline gives it methods. */
+export interface DestinationType<AppOptions = unknown, DestinationOptions = unknown> {
+  type: string;
+  displayName: string;
+  description: string;
+  options: OptionSpec[];
+  optionsSchema: z.ZodType<DestinationOptions, z.ZodTypeDef, unknown>;
+  /** Phantom marker tying the type parameter to the app's options. */
+  readonly appOptions?: AppOptions;
+}
+
+export interface AppType<AppOptions = unknown> {
+  type: string;
+  displayName: string;
+  description: string;
+  options: OptionSpec[];
+  optionsSchema: z.ZodType<AppOptions, z.ZodTypeDef, unknown>;
+  /** Checks that the App can be reached with these options; never throws for an unreachable system. */
+  test(options: AppOptions, ctx: PluginContext): Promise<TestResult>;
+  /** Each Source type has its own options type; the core checks options with that type's schema. */
+  sources: SourceType<AppOptions, any>[];
+  destinations: DestinationType<AppOptions, any>[];
+}
+
+export interface Plugin {
+  name: string;
+  displayName: string;
+  /** An SVG document, shown in the UI beside the plugin's Apps. */
+  icon: string;
+  apps: AppType<any>[];
+}
+
+/** Lets a plugin file declare its parts with full typing and still hand the registry a plain Plugin. */
+export const definePlugin = (plugin: Plugin) => plugin;
+export const defineAppType = <O>(app: AppType<O>): AppType<O> => app;
+export const defineSourceType = <A, S>(source: SourceType<A, S>): SourceType<A, S> => source;
+
+/** `{{ key }}` placeholders in a query Source's SQL, in order of appearance. */
+export const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
+export function placeholderKeys(sql: string): string[] {
+  return [...sql.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
