@@ -62,11 +62,21 @@ export interface PluginContext {
   signal: AbortSignal;
   /** Uploaded files (CSV), stored per workspace. */
   files: FileStore;
+  /** Told of every statement or request sent to the outside system, for logs and diagnostics. */
+  onQuery?(statement: string): void;
 }
 
 export interface FileStore {
-  /** Streams a stored file, or null when it does not exist. */
-  read(fileId: string): Promise<ReadableStream<Uint8Array> | null>;
+  /** Streams a stored file from `offset` bytes on (default 0), or null when it does not exist. */
+  read(fileId: string, options?: { offset?: number }): Promise<ReadableStream<Uint8Array> | null>;
+  /** Size in bytes, or null when the file does not exist. */
+  size(fileId: string): Promise<number | null>;
+}
+
+export interface PreviewRequest {
+  limit: number;
+  /** Placeholder values for Sources keyed by placeholders, e.g. `{ user_id: "42" }`, to preview one Record's rows. */
+  values?: Record<string, string>;
 }
 
 /* ---------- reading: Properties ask Sources for values ---------- */
@@ -150,7 +160,7 @@ export interface SourceType<AppOptions = unknown, SourceOptions = unknown> {
   /** Lists the choices for a `dynamicChoices` option, given the options chosen so far. */
   optionChoices?(app: AppOptions, source: Partial<SourceOptions>, optionKey: string, ctx: PluginContext): Promise<{ value: string; label: string }[]>;
   columns(app: AppOptions, source: SourceOptions, ctx: PluginContext): Promise<Column[]>;
-  preview(app: AppOptions, source: SourceOptions, limit: number, ctx: PluginContext): Promise<{ columns: Column[]; rows: Row[] }>;
+  preview(app: AppOptions, source: SourceOptions, request: PreviewRequest, ctx: PluginContext): Promise<{ columns: Column[]; rows: Row[] }>;
   /** Pages through every row (bulk import). Absent for Sources that can only answer per Record. */
   importRecords?(app: AppOptions, source: SourceOptions, request: ImportRequest, ctx: PluginContext): Promise<ImportPage>;
   /** Reads many Properties for many Records in one call: one query per Source per batch. */

@@ -74,7 +74,7 @@ const sampleTable = defineSourceType<AppOptions, SourceOptions>({
   async columns(_app, source) {
     return columnsOf(source.collection);
   },
-  async preview(app, source, limit) {
+  async preview(app, source, { limit }) {
     const rows: Row[] = [];
     for (const row of allRows(source.collection, app.customers)) {
       if (rows.length >= limit) break;

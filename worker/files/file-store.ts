@@ -5,9 +5,14 @@ export const fileKey = (tenantId: string, fileId: string) => `tenants/${tenantId
 
 export function tenantFileStore(bucket: R2Bucket, tenantId: string): FileStore {
   return {
-    async read(fileId) {
-      const object = await bucket.get(fileKey(tenantId, fileId));
+    async read(fileId, options) {
+      const offset = options?.offset ?? 0;
+      const object = await bucket.get(fileKey(tenantId, fileId), offset > 0 ? { range: { offset } } : undefined);
       return object ? object.body : null;
+    },
+    async size(fileId) {
+      const head = await bucket.head(fileKey(tenantId, fileId));
+      return head ? head.size : null;
     },
   };
 }

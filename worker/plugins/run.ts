@@ -23,7 +23,8 @@ export async function runPlugin<T>(
     }, timeoutMs);
   });
   try {
-    return await Promise.race([call({ ...base, signal: controller.signal }), deadline]);
+    const onQuery = (statement: string) => log("debug", "plugin statement", { what, tenantId: base.tenantId, statement: statement.slice(0, 1000) });
+    return await Promise.race([call({ ...base, signal: controller.signal, onQuery }), deadline]);
   } catch (err) {
     if (err instanceof ApiError) throw err;
     if (err instanceof PluginError) throw new ApiError("plugin_error", `${what} failed: ${err.message}`, { code: err.code, ...err.details });

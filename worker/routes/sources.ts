@@ -16,7 +16,8 @@ import {
   sourcePreview,
   updateSource,
 } from "../services/sources";
-import { jsonBody, queryParams } from "../validation";
+import { ApiError } from "../errors";
+import { jsonBody, parseWith, queryParams } from "../validation";
 import { pathId } from "./params";
 
 const optionsSchema = z.record(z.string(), z.unknown());
@@ -31,8 +32,22 @@ const updateSchema = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, "send at least one of name, options, role");
 const draftSchema = z.object({ appId: z.string().min(1), type: z.string().min(1), options: optionsSchema.default({}) }).strict();
+const placeholderValues = z.record(z.string(), z.string().max(1000));
+const draftPreviewSchema = draftSchema.extend({ values: placeholderValues.optional() }).strict();
 const choicesSchema = draftSchema.extend({ key: z.string().min(1) }).strict();
-const previewQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict();
+const previewQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10), values: z.string().max(4000).optional() }).strict();
+
+/** `?values=` carries placeholder values as JSON, e.g. `{"user_id":"42"}`. */
+function previewValues(raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ApiError("invalid_request", "Invalid query parameters: values: must be a JSON object of placeholder values");
+  }
+  return parseWith(placeholderValues, parsed, "query parameters: values");
+}
 
 export const sourceRoutes = new Hono<AppEnv>()
   .get("/", requireScope("read:sources"), async (c) => c.json({ sources: await listSources(tenantScopeOf(c)) }))
@@ -43,7 +58,7 @@ export const sourceRoutes = new Hono<AppEnv>()
     return c.json({ source: await describeSource(scope, source) }, 201);
   })
   .post("/preview", requireScope("read:sources"), async (c) => {
-    const input = await jsonBody(c, draftSchema);
+    const input = await jsonBody(c, draftPreviewSchema);
     return c.json({ preview: await draftPreview(tenantScopeOf(c), c.env, input) });
   })
   .post("/option-choices", requireScope("read:sources"), async (c) => {
@@ -68,9 +83,9 @@ export const sourceRoutes = new Hono<AppEnv>()
   .get("/:id/preview", requireScope("read:sources"), async (c) => {
     const scope = tenantScopeOf(c);
     const source = await findSource(scope, pathId(c, "src", "Source"));
-    const { limit } = queryParams(c, previewQuery);
+    const query = queryParams(c, previewQuery);
     const { runtime } = await runtimeFor(scope, c.env, source);
-    return c.json({ preview: await sourcePreview(runtime, limit) });
+    return c.json({ preview: await sourcePreview(runtime, { limit: query.limit, values: previewValues(query.values) }) });
   })
   .get("/:id/columns", requireScope("read:sources"), async (c) => {
     const scope = tenantScopeOf(c);

@@ -1,5 +1,5 @@
 import { desc, eq, inArray } from "drizzle-orm";
-import type { Column } from "../../plugins/contract";
+import type { Column, PreviewRequest } from "../../plugins/contract";
 import type { Actor } from "../context";
 import { properties, sources, type App, type Source } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
@@ -69,8 +69,8 @@ export async function sourceColumns(runtime: SourceRuntime): Promise<Column[]> {
   return runtime.call("Reading the Source's columns", (ctx) => runtime.sourceType.columns(runtime.appOptions, runtime.sourceOptions, ctx));
 }
 
-export async function sourcePreview(runtime: SourceRuntime, limit = PREVIEW_LIMIT) {
-  return runtime.call("Previewing the Source", (ctx) => runtime.sourceType.preview(runtime.appOptions, runtime.sourceOptions, limit, ctx));
+export async function sourcePreview(runtime: SourceRuntime, request: PreviewRequest = { limit: PREVIEW_LIMIT }) {
+  return runtime.call("Previewing the Source", (ctx) => runtime.sourceType.preview(runtime.appOptions, runtime.sourceOptions, request, ctx));
 }
 
 /** Checks options against the Source type and the live system, so a wrong table or query fails now, with the system's own message. */
@@ -78,7 +78,7 @@ async function checkedRuntime(env: Env, app: App, type: string, rawOptions: Opti
   const draft = await sourceRuntime(env, app, { type, options: {} });
   const options = parseWith(draft.sourceType.optionsSchema, rawOptions, `${draft.sourceType.displayName} options`) as Options;
   const runtime = await sourceRuntime(env, app, { type, options });
-  await sourcePreview(runtime, 1);
+  await sourcePreview(runtime, { limit: 1 });
   return { runtime, options };
 }
 
@@ -224,12 +224,12 @@ export async function deleteSource(scope: TenantScope, actor: Actor, requestId: 
 }
 
 /** Preview and columns for options not yet saved: the Source form shows rows before anything is created. */
-export async function draftPreview(scope: TenantScope, env: Env, input: { appId: string; type: string; options: Options }) {
+export async function draftPreview(scope: TenantScope, env: Env, input: { appId: string; type: string; options: Options; values?: Record<string, string> }) {
   const app = await findApp(scope, input.appId);
   const draft = await sourceRuntime(env, app, { type: input.type, options: {} });
   const options = parseWith(draft.sourceType.optionsSchema, input.options, `${draft.sourceType.displayName} options`) as Options;
   const runtime = await sourceRuntime(env, app, { type: input.type, options });
-  return sourcePreview(runtime);
+  return sourcePreview(runtime, { limit: PREVIEW_LIMIT, values: input.values });
 }
 
 export async function optionChoices(scope: TenantScope, env: Env, input: { appId: string; type: string; options: Options; key: string }) {
