@@ -4,7 +4,10 @@ import type { ReactNode } from "react";
 import styles from "./styles.css?url";
 import type { ApiError } from "./lib/types";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Groupflow" }];
 

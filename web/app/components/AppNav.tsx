@@ -14,7 +14,7 @@ export function AppNav({ session }: { session: SessionView }) {
           <strong data-testid="workspace-name">{session.workspace.name}</strong>
         </div>
       ) : null}
-      {session.workspaces.length > 1 ? <WorkspaceSwitcher session={session} /> : null}
+      {session.workspaces.some((w) => w.id !== session.workspace?.id) ? <WorkspaceSwitcher session={session} /> : null}
       {session.workspace ? (
         <ul className="nav-links">
           <li>

@@ -29,7 +29,7 @@ export function WorkspaceFields({ nameField, slugField, error }: { nameField: st
         required
         minLength={3}
         maxLength={40}
-        pattern="[a-z0-9][a-z0-9-]{1,38}[a-z0-9]"
+        pattern="[a-z0-9][a-z0-9\-]{1,38}[a-z0-9]"
         hint="3–40 lowercase letters, digits or dashes. It identifies your workspace."
         error={error}
         onChange={(event) => {

@@ -17,9 +17,8 @@ interface CallOptions {
   session?: boolean;
 }
 
-export type ApiResult<T> =
-  | { ok: true; status: number; data: T; cookies: string[] }
-  | { ok: false; status: number; error: ApiError; cookies: string[] };
+export type ApiSuccess<T> = { ok: true; status: number; data: T; cookies: string[] };
+export type ApiResult<T> = ApiSuccess<T> | { ok: false; status: number; error: ApiError; cookies: string[] };
 
 /** The API sees the host the browser used, which decides among other things whether its cookie is Secure. */
 export const apiUrl = (request: Request, path: string) => new URL(`/api/v1${path}`, request.url);
@@ -51,7 +50,7 @@ export async function callApi<T>({ request, context }: Caller, path: string, opt
 }
 
 /** Headers that hand every cookie the API set on to the browser. */
-export function relayCookies(...results: ApiResult<unknown>[]): Headers {
+export function relayCookies(...results: { cookies: string[] }[]): Headers {
   const headers = new Headers();
   for (const result of results) for (const cookie of result.cookies) headers.append("set-cookie", cookie);
   return headers;
@@ -68,9 +67,10 @@ export function apiFailure(caller: Caller, result: ApiResult<unknown> & { ok: fa
   return json({ error: result.error }, { status: result.status, headers: relayCookies(result) });
 }
 
-export async function loadFromApi<T>(caller: Caller, path: string): Promise<T> {
+/** For loaders: the answer (its cookies still to be relayed), or thrown as a refusal. */
+export async function loadFromApi<T>(caller: Caller, path: string): Promise<ApiSuccess<T>> {
   const result = await callApi<T>(caller, path);
-  if (result.ok) return result.data;
+  if (result.ok) return result;
   throw apiFailure(caller, result);
 }
 

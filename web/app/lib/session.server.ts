@@ -3,7 +3,5 @@ import type { SessionView } from "./types";
 
 export const requireSession = (caller: Caller) => loadFromApi<SessionView>(caller, "/auth/session");
 
-export async function optionalSession(caller: Caller): Promise<SessionView | null> {
-  const result = await callApi<SessionView>(caller, "/auth/session");
-  return result.ok ? result.data : null;
-}
+/** The session when there is one; a failed answer (not logged in) is not an error here. */
+export const optionalSession = (caller: Caller) => callApi<SessionView>(caller, "/auth/session");

@@ -13,8 +13,8 @@ export const meta: MetaFunction = () => [{ title: "API keys · Groupflow" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const result = await callApi<{ apiKeys: ApiKey[] }>(args, "/api-keys");
-  if (result.ok) return json({ apiKeys: result.data.apiKeys, refusal: null });
-  if (result.status === 403) return json({ apiKeys: [] as ApiKey[], refusal: result.error.message });
+  if (result.ok) return json({ apiKeys: result.data.apiKeys, refusal: null }, { headers: relayCookies(result) });
+  if (result.status === 403) return json({ apiKeys: [] as ApiKey[], refusal: result.error.message }, { headers: relayCookies(result) });
   throw apiFailure(args, result);
 }
 

@@ -2,34 +2,37 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/clo
 import { useLoaderData } from "@remix-run/react";
 import { GettingStarted } from "../components/GettingStarted";
 import { RecentActivity } from "../components/RecentActivity";
-import { apiFailure, callApi, loadFromApi, type Caller } from "../lib/api.server";
+import { apiFailure, callApi, loadFromApi, relayCookies, type Caller } from "../lib/api.server";
 import type { ApiKey, AuditEntry, Member, WorkspaceSummary } from "../lib/types";
 import { useSession } from "../lib/use-session";
 
 export const meta: MetaFunction = () => [{ title: "Home · Groupflow" }];
 
 /** Settings are for owners and admins; for everyone else the API's 403 just means "not shown". */
-async function ifAllowed<T>(caller: Caller, path: string): Promise<T | null> {
+async function ifAllowed<T>(caller: Caller, path: string) {
   const result = await callApi<T>(caller, path);
-  if (result.ok) return result.data;
-  if (result.status === 403) return null;
+  if (result.ok || result.status === 403) return result;
   throw apiFailure(caller, result);
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const [{ workspace }, { members }, keys, audit] = await Promise.all([
+  const answers = await Promise.all([
     loadFromApi<{ workspace: WorkspaceSummary }>(args, "/workspace"),
     loadFromApi<{ members: Member[] }>(args, "/members"),
     ifAllowed<{ apiKeys: ApiKey[] }>(args, "/api-keys"),
     ifAllowed<{ entries: AuditEntry[] }>(args, "/audit-log?limit=8"),
   ]);
-  return json({
-    workspace,
-    memberCount: members.length,
-    activeKeyCount: keys ? keys.apiKeys.filter((k) => !k.revokedAt).length : null,
-    activity: audit?.entries ?? null,
-    people: Object.fromEntries(members.map((m) => [m.userId, m.name])),
-  });
+  const [workspace, members, keys, audit] = answers;
+  return json(
+    {
+      workspace: workspace.data.workspace,
+      memberCount: members.data.members.length,
+      activeKeyCount: keys.ok ? keys.data.apiKeys.filter((k) => !k.revokedAt).length : null,
+      activity: audit.ok ? audit.data.entries : null,
+      people: Object.fromEntries(members.data.members.map((m) => [m.userId, m.name])),
+    },
+    { headers: relayCookies(...answers) },
+  );
 }
 
 export default function Home() {

@@ -10,11 +10,14 @@ import { useSession } from "../lib/use-session";
 export const meta: MetaFunction = () => [{ title: "Team · Groupflow" }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const [{ members }, { invitations }] = await Promise.all([
+  const [members, invitations] = await Promise.all([
     loadFromApi<{ members: Member[] }>(args, "/members"),
     loadFromApi<{ invitations: Invitation[] }>(args, "/invitations"),
   ]);
-  return json({ members, invitations: invitations.filter((i) => i.status === "pending") });
+  return json(
+    { members: members.data.members, invitations: invitations.data.invitations.filter((i) => i.status === "pending") },
+    { headers: relayCookies(members, invitations) },
+  );
 }
 
 type Method = "POST" | "PATCH" | "DELETE";

@@ -23,7 +23,7 @@ export async function action(args: ActionFunctionArgs) {
 export default function NewWorkspace() {
   const failure = useActionData<FormFailure>();
   const busy = useNavigation().state === "submitting";
-  const { workspace } = useSession();
+  const { workspace, workspaces } = useSession();
   return (
     <>
       <header className="page-header">
@@ -31,7 +31,9 @@ export default function NewWorkspace() {
         <p className="muted">
           {workspace
             ? "A separate workspace has its own team, API keys and data. You will be its owner."
-            : "You do not belong to a workspace at the moment. Create one, or open an invitation link you were sent."}
+            : workspaces.length
+              ? "You are no longer in the workspace you were using. Switch to another of yours, or create a new one."
+              : "You do not belong to a workspace at the moment. Create one, or open an invitation link you were sent."}
         </p>
       </header>
       <section className="panel">

@@ -18,10 +18,13 @@ export async function loader(args: LoaderFunctionArgs) {
     // A malformed token and an unknown one are the same thing to the person holding the link.
     throw json({ error: { code: "not_found", message: "This invitation link is not valid", details: null } }, { status: 404 });
   }
-  return json({
-    invitation: lookup.data.invitation,
-    me: session ? { email: session.user.email, csrfToken: session.csrfToken } : null,
-  });
+  return json(
+    {
+      invitation: lookup.data.invitation,
+      me: session.ok ? { email: session.data.user.email, csrfToken: session.data.csrfToken } : null,
+    },
+    { headers: relayCookies(lookup, session) },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {

@@ -12,8 +12,9 @@ export const meta: MetaFunction = () => [{ title: "Log in · Groupflow" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const next = safeNext(new URL(args.request.url).searchParams.get("next"));
-  if (await optionalSession(args)) throw redirect(next);
-  return json(null);
+  const session = await optionalSession(args);
+  if (session.ok) throw redirect(next, { headers: relayCookies(session) });
+  return json(null, { headers: relayCookies(session) });
 }
 
 export async function action(args: ActionFunctionArgs) {

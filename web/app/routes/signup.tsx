@@ -13,8 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Create your workspace · Grou
 const FIELDS = ["name", "email", "password", "workspaceName", "workspaceSlug"] as const;
 
 export async function loader(args: LoaderFunctionArgs) {
-  if (await optionalSession(args)) throw redirect("/home");
-  return json(null);
+  const session = await optionalSession(args);
+  if (session.ok) throw redirect("/home", { headers: relayCookies(session) });
+  return json(null, { headers: relayCookies(session) });
 }
 
 export async function action(args: ActionFunctionArgs) {

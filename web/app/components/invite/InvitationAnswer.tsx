@@ -27,7 +27,7 @@ export function InvitationAnswer({ invitation, me, result }: Props) {
     return (
       <>
         <p className="notice">
-          You are logged in as <strong>{me.email}</strong>. Log out, then open this link again to join as {invitation.email}.
+          You are logged in as <strong>{me.email}</strong>. Log out to join as {invitation.email}; you will come back to this page.
         </p>
         <Form method="post" action="/logout">
           <input type="hidden" name="csrf" value={me.csrfToken} />
