@@ -1,6 +1,7 @@
 // Runs Groupflow locally: applies the database migrations, starts the API Worker and the UI,
 // makes sure a demo workspace exists, and says where everything is.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -104,6 +105,22 @@ async function ensureDemoWorkspace() {
   if (response.status !== 201 && response.status !== 409) {
     await fail(`creating the demo workspace failed with ${response.status}: ${await response.text()}`);
   }
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+// Checked first: otherwise another server on the port would answer the readiness checks below.
+for (const [what, port, variable] of [
+  ["the API", apiPort, "GROUPFLOW_API_PORT"],
+  ["the UI", webPort, "GROUPFLOW_WEB_PORT"],
+]) {
+  if (!(await portFree(port))) await fail(`port ${port} for ${what} is in use (is Groupflow already running?); choose another with ${variable}`);
 }
 
 const migrate = run("[db]", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist], root);

@@ -1,6 +1,6 @@
 import type { PlatformProxy } from "wrangler";
 
-export interface Env {
+interface Env {
   API: Fetcher;
 }
 

@@ -17,11 +17,11 @@ interface CallOptions {
   session?: boolean;
 }
 
-export type ApiSuccess<T> = { ok: true; status: number; data: T; cookies: string[] };
-export type ApiResult<T> = ApiSuccess<T> | { ok: false; status: number; error: ApiError; cookies: string[] };
+type ApiSuccess<T> = { ok: true; status: number; data: T; cookies: string[] };
+type ApiResult<T> = ApiSuccess<T> | { ok: false; status: number; error: ApiError; cookies: string[] };
 
 /** The API sees the host the browser used, which decides among other things whether its cookie is Secure. */
-export const apiUrl = (request: Request, path: string) => new URL(`/api/v1${path}`, request.url);
+const apiUrl = (request: Request, path: string) => new URL(`/api/v1${path}`, request.url);
 
 export async function callApi<T>({ request, context }: Caller, path: string, options: CallOptions = {}): Promise<ApiResult<T>> {
   const headers = new Headers({ accept: "application/json" });
@@ -56,7 +56,7 @@ export function relayCookies(...results: { cookies: string[] }[]): Headers {
   return headers;
 }
 
-export function loginRedirect(request: Request, headers?: Headers): Response {
+function loginRedirect(request: Request, headers?: Headers): Response {
   const url = new URL(request.url);
   return redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, { headers });
 }
