@@ -33,7 +33,9 @@ function prefixLines(stream, prefix, out) {
 
 /**
  * Children stay in this process group, so Ctrl+C in a terminal (or a signal to the group) reaches
- * the workerd processes they start as well.
+ * the workerd processes they start as well. They inherit the environment, WRANGLER_REGISTRY_PATH
+ * included: the UI finds the API through that local registry, and a registry of its own keeps
+ * this copy from reaching, or being reached by, another copy running at the same time.
  */
 function run(prefix, command, args, cwd) {
   const child = spawn(command, args, { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
