@@ -1,9 +1,10 @@
 import type { AppType, OptionSpec, Plugin, SourceType } from "../../plugins/contract";
+import { postgresPlugin } from "../../plugins/postgres";
 import { samplePlugin } from "../../plugins/sample";
 import { ApiError } from "../errors";
 
 /** The installed plugins. Adding a plugin is adding it here. */
-export const PLUGINS: readonly Plugin[] = [samplePlugin];
+export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin];
 
 export function findAppType(pluginName: string, type: string): { plugin: Plugin; appType: AppType } {
   const plugin = PLUGINS.find((p) => p.name === pluginName);
