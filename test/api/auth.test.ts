@@ -139,6 +139,14 @@ describe("failed log-in throttling", () => {
     expect((await api("POST", "/auth/login", { body: { email: ws.email, password: ws.password } })).status).toBe(200);
   });
 
+  it("does not pool callers whose address is unknown into one lockable bucket", async () => {
+    for (let i = 0; i < THROTTLE.maxFailuresPerIp; i++) {
+      await api("POST", "/auth/login", { body: { email: `${unique("noip")}@example.com`, password: "guess guess" } });
+    }
+    const ws = await signUp("noipvictim");
+    expect((await api("POST", "/auth/login", { body: { email: ws.email, password: ws.password } })).status).toBe(200);
+  });
+
   it("locks a client address that tries many different emails", async () => {
     const headers = { "cf-connecting-ip": "203.0.113.9" };
     for (let i = 0; i < THROTTLE.maxFailuresPerIp; i++) {

@@ -112,6 +112,20 @@ describe("roles", () => {
     expect((await api("GET", "/members", { as: editor.as })).status).toBe(403);
   });
 
+  it("moves a person removed from their current workspace to another one they belong to", async () => {
+    const host = await signUp("hostws");
+    const guest = await signUp("guestws");
+    const invite = await api("POST", "/invitations", { as: host.owner, body: { email: guest.email, role: "editor" } });
+    await api("POST", "/invitations/accept", { as: guest.owner, body: { token: invite.body.token } });
+    expect((await api("GET", "/auth/session", { as: guest.owner })).body.workspace.id).toBe(host.workspace.id);
+    const guestMember = (await api("GET", "/members", { as: host.owner })).body.members.find((m: { email: string }) => m.email === guest.email);
+    expect((await api("DELETE", `/members/${guestMember.id}`, { as: host.owner })).status).toBe(204);
+    const session = await api("GET", "/auth/session", { as: guest.owner });
+    expect(session.body.workspace.id).toBe(guest.workspace.id);
+    expect(session.body.role).toBe("owner");
+    expect((await api("GET", "/workspace", { as: guest.owner })).body.workspace.id).toBe(guest.workspace.id);
+  });
+
   it("keeps the owner role in owners' hands", async () => {
     const ws = await signUp("ownerrole");
     const admin = await addMember(ws, "admin", "admin");

@@ -1,13 +1,13 @@
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { and, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { ROLE_SCOPES } from "../auth/roles";
 import { timingSafeEqualHex } from "../auth/tokens";
 import type { AppEnv, Principal } from "../context";
 import { memberships } from "../db/schema";
 import { ApiError } from "../errors";
 import { authenticateApiKey, touchApiKey } from "../services/api-keys";
-import { findLiveSession, SESSION_COOKIE } from "../services/sessions";
+import { findLiveSession, SESSION_COOKIE, setActiveTenant } from "../services/sessions";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -33,17 +33,14 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!token) return next();
   const found = await findLiveSession(db, token);
   if (!found) return next();
-  let principal: Principal = { kind: "user", ...found, tenantId: null, role: null, scopes: [] };
-  if (found.session.activeTenantId) {
-    const [membership] = await db
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.tenantId, found.session.activeTenantId), eq(memberships.userId, found.user.id)))
-      .limit(1);
-    if (membership) {
-      principal = { ...principal, tenantId: membership.tenantId, role: membership.role, scopes: ROLE_SCOPES[membership.role] };
-    }
-  }
+  // Membership is checked on every request, so removing someone cuts their access at once; a person
+  // removed from their current workspace lands in the oldest one they still belong to.
+  const all = await db.select().from(memberships).where(eq(memberships.userId, found.user.id)).orderBy(asc(memberships.createdAt));
+  const membership = all.find((m) => m.tenantId === found.session.activeTenantId) ?? all[0];
+  if ((membership?.tenantId ?? null) !== found.session.activeTenantId) await setActiveTenant(db, found.session.id, membership?.tenantId ?? null);
+  const principal: Principal = membership
+    ? { kind: "user", ...found, tenantId: membership.tenantId, role: membership.role, scopes: ROLE_SCOPES[membership.role] }
+    : { kind: "user", ...found, tenantId: null, role: null, scopes: [] };
   c.set("principal", principal);
 
   // Cookies ride along on cross-site requests; the per-session token in a header cannot.

@@ -24,7 +24,7 @@ const logInSchema = z.object({ email: emailSchema, password: z.string().min(1, "
 const switchSchema = z.object({ workspaceId: z.string().min(1) }).strict();
 
 /** The address failed log-ins are counted against; the edge sets CF-Connecting-IP and callers cannot forge it there. */
-const clientIp = (c: AppContext) => c.req.header("cf-connecting-ip") ?? "unknown";
+const clientIp = (c: AppContext) => c.req.header("cf-connecting-ip") ?? null;
 
 async function sessionView(c: AppContext) {
   const principal = sessionPrincipalOf(c);

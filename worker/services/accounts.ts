@@ -68,7 +68,7 @@ const INVALID_LOGIN = "Invalid email or password";
  * Checks a password under two throttles (the submitted email and the client address). The answer
  * for an unknown email is the same, and takes as long, as for a wrong password.
  */
-export async function logIn(db: Database, input: { email: string; password: string; ip: string }) {
+export async function logIn(db: Database, input: { email: string; password: string; ip: string | null }) {
   const keys = await throttleKeys(input.email, input.ip);
   const wait = await secondsLocked(db, keys);
   if (wait > 0) {

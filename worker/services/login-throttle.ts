@@ -10,13 +10,21 @@ export const THROTTLE = {
   maxFailuresPerIp: 30,
 } as const;
 
-export async function throttleKeys(email: string, ip: string) {
-  return { email: `email:${await sha256Hex(email)}`, ip: `ip:${ip}` };
+export interface ThrottleKeys {
+  email: string;
+  /** null when the client address is unknown: one shared bucket would let anyone lock everyone out. */
+  ip: string | null;
 }
 
+export async function throttleKeys(email: string, ip: string | null): Promise<ThrottleKeys> {
+  return { email: `email:${await sha256Hex(email)}`, ip: ip ? `ip:${ip}` : null };
+}
+
+const keyList = (keys: ThrottleKeys) => (keys.ip ? [keys.email, keys.ip] : [keys.email]);
+
 /** Seconds until log-in may be tried again, or 0 when neither the email nor the address is locked. */
-export async function secondsLocked(db: Database, keys: { email: string; ip: string }, now = Date.now()): Promise<number> {
-  const rows = await db.select().from(loginThrottles).where(inArray(loginThrottles.key, [keys.email, keys.ip]));
+export async function secondsLocked(db: Database, keys: ThrottleKeys, now = Date.now()): Promise<number> {
+  const rows = await db.select().from(loginThrottles).where(inArray(loginThrottles.key, keyList(keys)));
   let wait = 0;
   for (const row of rows) {
     const limit = row.key === keys.email ? THROTTLE.maxFailuresPerEmail : THROTTLE.maxFailuresPerIp;
@@ -26,11 +34,11 @@ export async function secondsLocked(db: Database, keys: { email: string; ip: str
   return wait;
 }
 
-export async function recordFailure(db: Database, keys: { email: string; ip: string }, now = Date.now()) {
+export async function recordFailure(db: Database, keys: ThrottleKeys, now = Date.now()) {
   const windowStart = now - THROTTLE.windowMs;
   await runBatch(
     db,
-    [keys.email, keys.ip].map((key) =>
+    keyList(keys).map((key) =>
       db
         .insert(loginThrottles)
         .values({ key, failures: 1, windowStartedAt: new Date(now) })
