@@ -71,6 +71,15 @@ export interface FileStore {
   read(fileId: string, options?: { offset?: number }): Promise<ReadableStream<Uint8Array> | null>;
   /** Size in bytes, or null when the file does not exist. */
   size(fileId: string): Promise<number | null>;
+  /** The workspace's uploaded files, newest first, for choosing one in a Source's options. */
+  list?(): Promise<StoredFileSummary[]>;
+}
+
+export interface StoredFileSummary {
+  id: string;
+  name: string;
+  size: number;
+  uploadedAt: Date;
 }
 
 export interface PreviewRequest {

@@ -9,6 +9,7 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { appRoutes } from "./routes/apps";
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
+import { fileRoutes, isFileUpload } from "./routes/files";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { pluginRoutes } from "./routes/plugins";
@@ -18,15 +19,16 @@ import { workspaceRoutes } from "./routes/workspaces";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
+const limitJsonBody = bodyLimit({
+  maxSize: MAX_JSON_BODY_BYTES,
+  onError: () => {
+    throw new ApiError("payload_too_large", `The request body is larger than ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+  },
+});
+
 const api = new Hono<AppEnv>()
-  .use(
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", `The request body is larger than ${MAX_JSON_BODY_BYTES / 1024} KiB`);
-      },
-    }),
-  )
+  // File uploads stream to R2 under their own, larger limit (routes/files.ts).
+  .use((c, next) => (isFileUpload(c) ? next() : limitJsonBody(c, next)))
   .use(authenticate)
   .route("/auth", authRoutes)
   .route("/", workspaceRoutes)
@@ -37,7 +39,8 @@ const api = new Hono<AppEnv>()
   .route("/plugins", pluginRoutes)
   .route("/apps", appRoutes)
   .route("/sources", sourceRoutes)
-  .route("/properties", propertyRoutes);
+  .route("/properties", propertyRoutes)
+  .route("/files", fileRoutes);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

@@ -16,6 +16,7 @@ interface AIds {
   appId: string;
   sourceId: string;
   propertyId: string;
+  fileId: string;
   marker: string[];
 }
 
@@ -44,10 +45,12 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "GET /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
   "PATCH /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}`, body: { key: "stolen" } }),
   "DELETE /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
+  "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
+  "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
 };
 
 /** Routes that act on the caller's own workspace: B's call must show nothing of A and change nothing of A. */
-const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; sessionOnly?: boolean }> = {
+const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload?: string; sessionOnly?: boolean }> = {
   "GET /api/v1/workspace": { path: "/workspace" },
   "PATCH /api/v1/workspace": { path: "/workspace", body: () => ({ name: "B renamed" }) },
   "GET /api/v1/workspaces": { path: "/workspaces", sessionOnly: true },
@@ -65,6 +68,8 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; sessio
   "POST /api/v1/apps/test": { path: "/apps/test", body: () => ({ plugin: "sample", type: "sample", options: {} }) },
   "GET /api/v1/sources": { path: "/sources" },
   "GET /api/v1/properties": { path: "/properties" },
+  "GET /api/v1/files": { path: "/files" },
+  "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
 };
 
 /** Routes that belong to no workspace (who you are, or a secret link): tested in their own suites. */
@@ -97,6 +102,7 @@ beforeAll(async () => {
     body: { ...sampleSource(app.body.app.id), name: "A's users", identity: { column: "email", propertyKey: "email", propertyType: "email" } },
   });
   const property = await api("POST", "/properties", { as: a.owner, body: { key: "first_name", type: "string", sourceId: source.body.source.id, column: "first_name" } });
+  const file = await api("POST", "/files?name=a-customers.csv", { as: a.owner, rawBody: "email\na@example.com\n", headers: { "content-type": "text/csv" } });
   aIds = {
     memberId: member.memberId,
     invitationId: invite.body.invitation.id,
@@ -105,7 +111,8 @@ beforeAll(async () => {
     appId: app.body.app.id,
     sourceId: source.body.source.id,
     propertyId: property.body.property.id,
-    marker: [a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users"],
+    fileId: file.body.file.id,
+    marker: [a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");
@@ -145,7 +152,9 @@ describe("tenant isolation", () => {
       for (const [who, as] of bCallers) {
         if (spec.sessionOnly && as.key) continue;
         const before = await workspaceSnapshot(a.workspace.id);
-        const res = await api(method!, spec.path, { as, body: spec.body?.() });
+        const res = spec.upload
+          ? await api(method!, spec.path, { as, rawBody: spec.upload, headers: { "content-type": "text/csv" } })
+          : await api(method!, spec.path, { as, body: spec.body?.() });
         expect(res.status, `${who} ${route}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
         const text = JSON.stringify(res.body);
         for (const value of aIds.marker) expect(text, `${who} ${route} leaked ${value}`).not.toContain(value);
@@ -158,6 +167,7 @@ describe("tenant isolation", () => {
     expect((await api("GET", `/apps/${aIds.appId}`, { as: a.owner })).body.app.name).toBe("A's sample");
     expect((await api("GET", `/sources/${aIds.sourceId}`, { as: a.owner })).body.source.name).toBe("A's users");
     expect((await api("GET", `/properties/${aIds.propertyId}`, { as: a.owner })).body.property.key).toBe("first_name");
+    expect((await api("GET", `/files/${aIds.fileId}`, { as: a.owner })).body.file.name).toBe("a-customers.csv");
     const members = await api("GET", "/members", { as: a.owner });
     expect(members.body.members.map((m: { id: string }) => m.id)).toContain(aIds.memberId);
     const keys = await api("GET", "/api-keys", { as: a.owner });

@@ -263,3 +263,27 @@ export type Source = typeof sources.$inferSelect;
 export type Property = typeof properties.$inferSelect;
 export type RecordRow = typeof records.$inferSelect;
 export type RecordProperty = typeof recordProperties.$inferSelect;
+
+/* ---------- Uploaded files ---------- */
+
+/** A file's bytes live in R2 under tenants/<tenant id>/files/<file id>; this row is what the API shows of it. */
+export const files = sqliteTable(
+  "files",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    size: integer("size").notNull(),
+    contentType: text("content_type").notNull(),
+    /** Hex SHA-256 of the stored bytes, computed while streaming: tells identical uploads apart from changed ones. */
+    sha256: text("sha256").notNull(),
+    /** The user or API key that uploaded it. */
+    uploadedBy: text("uploaded_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("files_tenant_created_idx").on(t.tenantId, t.createdAt)],
+);
+
+export type StoredFile = typeof files.$inferSelect;

@@ -1,11 +1,12 @@
 import type { AppType, OptionSpec, Plugin, SourceType } from "../../plugins/contract";
+import { csvPlugin } from "../../plugins/csv";
 import { mysqlPlugin } from "../../plugins/mysql";
 import { postgresPlugin } from "../../plugins/postgres";
 import { samplePlugin } from "../../plugins/sample";
 import { ApiError } from "../errors";
 
 /** The installed plugins. Adding a plugin is adding it here. */
-export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin];
+export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin];
 
 export function findAppType(pluginName: string, type: string): { plugin: Plugin; appType: AppType } {
   const plugin = PLUGINS.find((p) => p.name === pluginName);
