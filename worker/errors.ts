@@ -8,6 +8,7 @@ export type ErrorCode =
   | "csrf_failed"
   | "not_found"
   | "conflict"
+  | "length_required"
   | "payload_too_large"
   | "unsupported_media_type"
   | "plugin_error"
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   csrf_failed: 403,
   not_found: 404,
   conflict: 409,
+  length_required: 411,
   payload_too_large: 413,
   unsupported_media_type: 415,
   /** An outside system refused or failed (bad table, wrong password, unreachable host): the request was fine, the target was not. */

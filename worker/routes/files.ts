@@ -25,15 +25,14 @@ const uploadQuery = z
 const MIB = 1024 * 1024;
 
 /** What the headers promise about the body, checked before a byte of it is read. */
-function declaredUpload(c: AppContext): { size: number; contentType: string } | Response {
+function declaredUpload(c: AppContext): { size: number; contentType: string } {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(contentType)) {
     throw new ApiError("unsupported_media_type", `Send the file as the raw body with Content-Type ${UPLOAD_MEDIA_TYPES.join(" or ")}; got ${contentType || "none"}`);
   }
   const length = c.req.header("content-length");
   if (length === undefined) {
-    // 411 has no ApiError code: the file is streamed to storage at its declared length, so a length is the precondition.
-    return c.json({ error: { code: "length_required", message: "Send the file with a Content-Length header; uploads are stored at their declared length", details: null } }, 411);
+    throw new ApiError("length_required", "Send the file with a Content-Length header; uploads are stored at their declared length");
   }
   if (!/^\d{1,15}$/.test(length)) throw new ApiError("invalid_request", `Content-Length must be a number of bytes; got ${JSON.stringify(length)}`);
   const size = Number(length);
@@ -48,7 +47,6 @@ export const fileRoutes = new Hono<AppEnv>()
   .get("/", requireScope("read:sources"), async (c) => c.json({ files: (await listFiles(tenantScopeOf(c))).map(publicFile) }))
   .post("/", requireScope("write:sources"), async (c) => {
     const declared = declaredUpload(c);
-    if (declared instanceof Response) return declared;
     const { name } = queryParams(c, uploadQuery);
     const file = await uploadFile(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), { ...declared, name, body: c.req.raw.body! });
     return c.json({ file: publicFile(file) }, 201);
