@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OptionSpec } from "../contract";
+import { connectionOptionSpecs } from "../shared/sql-options";
 
 export const appOptionsSchema = z
   .object({
@@ -13,21 +14,4 @@ export const appOptionsSchema = z
   .strict();
 export type AppOptions = z.infer<typeof appOptionsSchema>;
 
-export const appOptionSpecs: OptionSpec[] = [
-  { key: "host", label: "Host", kind: "string", required: true, placeholder: "db.example.com" },
-  { key: "port", label: "Port", kind: "number", required: false, default: 3306 },
-  { key: "database", label: "Database", kind: "string", required: true, description: "The database (schema) whose tables Sources read" },
-  { key: "user", label: "User", kind: "string", required: true, description: "An account that can SELECT; Groupflow only reads" },
-  { key: "password", label: "Password", kind: "string", required: false, secret: true },
-  {
-    key: "ssl",
-    label: "TLS",
-    kind: "select",
-    required: false,
-    default: "require",
-    choices: [
-      { value: "require", label: "Require TLS" },
-      { value: "disable", label: "No TLS (private networks only)" },
-    ],
-  },
-];
+export const appOptionSpecs: OptionSpec[] = connectionOptionSpecs(3306);

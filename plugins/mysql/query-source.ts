@@ -8,6 +8,7 @@ import { isIncremental, kindOfResult } from "./values";
 import { utf8Bytes } from "./wire/bytes";
 import type { Param } from "./wire/params";
 import { typeName, type ResultColumn } from "./wire/results";
+import { QUERY_SOURCE_OPTIONS } from "../shared/sql-options";
 
 /** Statement text per round trip; MySQL 5.7's default max_allowed_packet is 4 MiB. */
 export const MAX_STATEMENT_BYTES = 2 * 1024 * 1024;
@@ -49,16 +50,7 @@ export const querySource = defineSourceType<AppOptions, QueryOptions>({
   type: "query",
   displayName: "SQL query",
   description: "A SELECT run for each Record, with {{ property_key }} placeholders bound to that Record's values.",
-  options: [
-    {
-      key: "query",
-      label: "Query",
-      kind: "sql",
-      required: true,
-      placeholder: "select sum(amount) as ltv from purchases where user_id = {{ user_id }}",
-      description: "One SELECT; each {{ property_key }} is bound as a value, never pasted into the SQL",
-    },
-  ],
+  options: QUERY_SOURCE_OPTIONS,
   optionsSchema,
   keyedBy: "placeholders",
 

@@ -7,6 +7,7 @@ import type { AppOptions } from "./options";
 import { MAX_PARAMS_PER_STATEMENT, withSession, type Session } from "./session";
 import { bindAs, isIncremental, matchKeyFor, type BoundValue } from "./values";
 import type { Param } from "./wire/params";
+import { TABLE_SOURCE_OPTIONS } from "../shared/sql-options";
 
 const identifier = z.string().trim().min(1).max(64);
 /** The UI sends a comma-separated list; programs may send an array. Both are stored as an array. */
@@ -85,17 +86,7 @@ export const tableSource = defineSourceType<AppOptions, TableOptions>({
   type: "table",
   displayName: "Table or view",
   description: "Rows of one table or view in the database, matched to Records by a column.",
-  options: [
-    { key: "table", label: "Table", kind: "select", required: true, dynamicChoices: true },
-    {
-      key: "columns",
-      label: "Columns",
-      kind: "string",
-      required: false,
-      dynamicChoices: true,
-      description: "Comma-separated column names to read; all columns when empty",
-    },
-  ],
+  options: TABLE_SOURCE_OPTIONS,
   optionsSchema,
   keyedBy: "identity_column",
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OptionSpec } from "../contract";
+import { connectionOptionSpecs } from "../shared/sql-options";
 import { identifierSchema } from "./identifiers";
 
 /** Host names and IPv4 addresses only: the driver would read a "/" as a socket path and a "," or ":" as several hosts. */
@@ -19,21 +20,6 @@ export const appOptionsSchema = z
 export type PostgresApp = z.infer<typeof appOptionsSchema>;
 
 export const appOptionSpecs: OptionSpec[] = [
-  { key: "host", label: "Host", kind: "string", required: true, placeholder: "db.example.com" },
-  { key: "port", label: "Port", kind: "number", required: false, default: 5432 },
-  { key: "database", label: "Database", kind: "string", required: true },
-  { key: "user", label: "User", kind: "string", required: true, description: "A role that may only read is enough: Groupflow never writes." },
-  { key: "password", label: "Password", kind: "string", required: false, secret: true },
-  {
-    key: "ssl",
-    label: "SSL",
-    kind: "select",
-    required: false,
-    default: "require",
-    choices: [
-      { value: "require", label: "Require" },
-      { value: "disable", label: "Disable" },
-    ],
-  },
+  ...connectionOptionSpecs(5432),
   { key: "schema", label: "Schema", kind: "string", required: false, default: "public", description: "Where tables are listed and read from" },
 ];

@@ -7,6 +7,7 @@ import { distinctKeys, subquery } from "./query-template";
 import { type ResultColumn, type Session, withSession } from "./session";
 import { ValueList } from "./value-lists";
 import { typeNames } from "./type-names";
+import { QUERY_SOURCE_OPTIONS } from "../shared/sql-options";
 
 export const queryOptionsSchema = z
   .object({ query: z.string().max(50_000).refine((q) => q.trim().length > 0, "is empty") })
@@ -31,16 +32,7 @@ export const querySource = defineSourceType<PostgresApp, QueryOptions>({
   type: "query",
   displayName: "SQL query",
   description: "A read-only query run for each Record, with {{ property_key }} placeholders bound as parameters.",
-  options: [
-    {
-      key: "query",
-      label: "Query",
-      kind: "sql",
-      required: true,
-      placeholder: "select sum(amount) as ltv from purchases where user_id = {{ user_id }}",
-      description: "Placeholders are sent as bound values, never pasted into the SQL",
-    },
-  ],
+  options: QUERY_SOURCE_OPTIONS,
   optionsSchema: queryOptionsSchema,
   keyedBy: "placeholders",
   placeholders: (source) => distinctKeys(source.query),

@@ -7,6 +7,7 @@ import type { PostgresApp } from "./options";
 import { withSession } from "./session";
 import { planPage } from "./table-paging";
 import { ValueList } from "./value-lists";
+import { TABLE_SOURCE_OPTIONS } from "../shared/sql-options";
 
 /** Columns arrive as a list, or as comma-separated text from a plain form field. */
 const columnList = z
@@ -30,17 +31,7 @@ export const tableSource = defineSourceType<PostgresApp, TableOptions>({
   type: "table",
   displayName: "Table or view",
   description: "Rows of one table or view, one Record per value of the identifying column.",
-  options: [
-    { key: "table", label: "Table", kind: "select", required: true, dynamicChoices: true },
-    {
-      key: "columns",
-      label: "Columns",
-      kind: "string",
-      required: false,
-      dynamicChoices: true,
-      description: "Only these columns, comma-separated; leave empty to read them all",
-    },
-  ],
+  options: TABLE_SOURCE_OPTIONS,
   optionsSchema: tableOptionsSchema,
   keyedBy: "identity_column",
 
