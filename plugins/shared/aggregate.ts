@@ -25,6 +25,9 @@ export function compareValues(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Whether a row passes every filter (filters on columns the row lacks see a missing value). */
+export const rowMatches = (row: Row, filters: PropertyFilter[]) => filters.every((f) => matchesFilter(row, f));
+
 function matchesFilter(row: Row, filter: PropertyFilter): boolean {
   const value = normalizeValue(row[filter.column]);
   switch (filter.op) {
@@ -97,7 +100,7 @@ function extreme(values: string[], direction: 1 | -1): string | null {
 
 /** The values of one Property for one Record, from that Record's rows. */
 export function aggregate(rows: Row[], property: PropertyRead): unknown[] {
-  const matching = rows.filter((row) => property.filters.every((f) => matchesFilter(row, f)));
+  const matching = rows.filter((row) => rowMatches(row, property.filters));
   const values = matching.map((row) => normalizeValue(row[property.column])).filter((v): v is string => v !== null);
   const one = (v: string | null) => (v === null ? [] : [v]);
   switch (property.aggregation) {

@@ -182,6 +182,8 @@ export const sources = sqliteTable(
     /** The source column that identifies a Record, for Sources keyed by an identity column. */
     identityColumn: text("identity_column"),
     identityPropertyId: text("identity_property_id"),
+    /** Rows that fail these are not this Source's: ignored by imports, previews and every Property it provides. */
+    filters: text("filters", { mode: "json" }).$type<PropertyFilter[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { propertyFilterSchema } from "../../plugins/contract";
 import { actorOf, type AppEnv } from "../context";
 import { principalOf, requireScope, tenantScopeOf } from "../middleware/require";
 import { propertyKeySchema, propertyTypeSchema } from "../properties/types";
@@ -24,16 +25,25 @@ const optionsSchema = z.record(z.string(), z.unknown());
 const nameSchema = z.string().trim().min(1, "is required").max(100);
 const roleSchema = z.enum(["primary", "enrich"]);
 const identitySchema = z.object({ column: z.string().min(1).max(128), propertyKey: propertyKeySchema, propertyType: propertyTypeSchema.optional() }).strict();
+const filtersSchema = z.array(propertyFilterSchema).max(20);
 const createSchema = z
-  .object({ appId: z.string().min(1), name: nameSchema, type: z.string().min(1), options: optionsSchema.default({}), role: roleSchema.default("primary"), identity: identitySchema.optional() })
+  .object({
+    appId: z.string().min(1),
+    name: nameSchema,
+    type: z.string().min(1),
+    options: optionsSchema.default({}),
+    role: roleSchema.default("primary"),
+    filters: filtersSchema.default([]),
+    identity: identitySchema.optional(),
+  })
   .strict();
 const updateSchema = z
-  .object({ name: nameSchema.optional(), options: optionsSchema.optional(), role: roleSchema.optional() })
+  .object({ name: nameSchema.optional(), options: optionsSchema.optional(), role: roleSchema.optional(), filters: filtersSchema.optional() })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "send at least one of name, options, role");
+  .refine((v) => Object.keys(v).length > 0, "send at least one of name, options, role, filters");
 const draftSchema = z.object({ appId: z.string().min(1), type: z.string().min(1), options: optionsSchema.default({}) }).strict();
 const placeholderValues = z.record(z.string(), z.string().max(1000));
-const draftPreviewSchema = draftSchema.extend({ values: placeholderValues.optional() }).strict();
+const draftPreviewSchema = draftSchema.extend({ values: placeholderValues.optional(), filters: z.array(propertyFilterSchema).max(20).optional() }).strict();
 const choicesSchema = draftSchema.extend({ key: z.string().min(1) }).strict();
 const previewQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10), values: z.string().max(4000).optional() }).strict();
 

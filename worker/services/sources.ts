@@ -1,5 +1,5 @@
 import { desc, eq, inArray } from "drizzle-orm";
-import type { Column, PreviewRequest } from "../../plugins/contract";
+import type { Column, PreviewRequest, PropertyFilter } from "../../plugins/contract";
 import type { Actor } from "../context";
 import { properties, sources, type App, type Source } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
@@ -30,6 +30,7 @@ export function publicSource(source: Source, identityKey: string | null) {
     type: source.type,
     options: source.options,
     role: source.role,
+    filters: source.filters,
     identity: source.identityColumn ? { column: source.identityColumn, propertyId: source.identityPropertyId, propertyKey: identityKey } : null,
     createdAt: source.createdAt,
     updatedAt: source.updatedAt,
@@ -70,16 +71,20 @@ export async function sourceColumns(runtime: SourceRuntime): Promise<Column[]> {
 }
 
 export async function sourcePreview(runtime: SourceRuntime, request: PreviewRequest = { limit: PREVIEW_LIMIT }) {
-  return runtime.call("Previewing the Source", (ctx) => runtime.sourceType.preview(runtime.appOptions, runtime.sourceOptions, request, ctx));
+  return runtime.preview(request);
 }
 
 /** Checks options against the Source type and the live system, so a wrong table or query fails now, with the system's own message. */
-async function checkedRuntime(env: Env, app: App, type: string, rawOptions: Options) {
+async function checkedRuntime(env: Env, app: App, type: string, rawOptions: Options, filters: PropertyFilter[]) {
   const draft = await sourceRuntime(env, app, { type, options: {} });
   const options = parseWith(draft.sourceType.optionsSchema, rawOptions, `${draft.sourceType.displayName} options`) as Options;
-  const runtime = await sourceRuntime(env, app, { type, options });
+  const runtime = await sourceRuntime(env, app, { type, options, filters });
   await sourcePreview(runtime, { limit: 1 });
   return { runtime, options };
+}
+
+function assertFilterColumns(columns: Column[], filters: PropertyFilter[]) {
+  filters.forEach((f, i) => assertColumn(columns, f.column, `filters.${i}.column`));
 }
 
 async function assertPlaceholdersExist(scope: TenantScope, runtime: SourceRuntime) {
@@ -103,10 +108,12 @@ export async function createSource(
   env: Env,
   actor: Actor,
   requestId: string,
-  input: { appId: string; name: string; type: string; options: Options; role: "primary" | "enrich"; identity?: IdentityInput },
+  input: { appId: string; name: string; type: string; options: Options; role: "primary" | "enrich"; filters: PropertyFilter[]; identity?: IdentityInput },
 ) {
   const app = await findApp(scope, input.appId);
-  const { runtime, options } = await checkedRuntime(env, app, input.type, input.options);
+  const { runtime, options } = await checkedRuntime(env, app, input.type, input.options, input.filters);
+  const columns = input.filters.length || input.identity ? await sourceColumns(runtime) : [];
+  assertFilterColumns(columns, input.filters);
   const now = new Date();
   const source: Source = {
     id: newId("src"),
@@ -118,6 +125,7 @@ export async function createSource(
     role: input.role,
     identityColumn: null,
     identityPropertyId: null,
+    filters: input.filters,
     createdAt: now,
     updatedAt: now,
   };
@@ -129,7 +137,7 @@ export async function createSource(
   } else {
     const identity = input.identity;
     if (!identity) throw new ApiError("invalid_request", "Choose the column that identifies a Record and the unique Property it maps to", { field: "identity" });
-    assertColumn(await sourceColumns(runtime), identity.column, "identity.column");
+    assertColumn(columns, identity.column, "identity.column");
     const existing = await scope.findOne(properties, eq(properties.key, identity.propertyKey));
     if (existing && !existing.unique) {
       throw new ApiError("invalid_request", `Property "${identity.propertyKey}" is not unique, so it cannot identify Records`, { field: "identity.propertyKey" });
@@ -157,7 +165,7 @@ export async function createSource(
       action: "source.create",
       targetType: "source",
       targetId: source.id,
-      after: { name: source.name, appId: source.appId, type: source.type, options, role: source.role, identity: input.identity ?? null },
+      after: { name: source.name, appId: source.appId, type: source.type, options, role: source.role, filters: source.filters, identity: input.identity ?? null },
     }),
   );
   await scope.db.batch(writes as [(typeof writes)[number], ...typeof writes]);
@@ -170,29 +178,32 @@ export async function updateSource(
   actor: Actor,
   requestId: string,
   sourceId: string,
-  input: { name?: string; options?: Options; role?: "primary" | "enrich" },
+  input: { name?: string; options?: Options; role?: "primary" | "enrich"; filters?: PropertyFilter[] },
 ) {
   const before = await findSource(scope, sourceId);
   let options = before.options;
+  const filters = input.filters ?? before.filters;
   const optionsChanged = input.options !== undefined && JSON.stringify(input.options) !== JSON.stringify(before.options);
-  if (optionsChanged) {
+  const filtersChanged = JSON.stringify(filters) !== JSON.stringify(before.filters);
+  if (optionsChanged || filtersChanged) {
     const app = await findApp(scope, before.appId);
-    const checked = await checkedRuntime(env, app, before.type, input.options!);
+    const checked = await checkedRuntime(env, app, before.type, input.options ?? before.options, filters);
     if (checked.runtime.sourceType.keyedBy === "placeholders") await assertPlaceholdersExist(scope, checked.runtime);
+    if (filtersChanged) assertFilterColumns(await sourceColumns(checked.runtime), filters);
     options = checked.options;
   }
-  const after: Source = { ...before, name: input.name ?? before.name, role: input.role ?? before.role, options, updatedAt: new Date() };
-  const provided = optionsChanged ? await scope.select(properties, eq(properties.sourceId, sourceId)) : [];
+  const after: Source = { ...before, name: input.name ?? before.name, role: input.role ?? before.role, options, filters, updatedAt: new Date() };
+  const provided = optionsChanged || filtersChanged ? await scope.select(properties, eq(properties.sourceId, sourceId)) : [];
   await scope.db.batch([
-    scope.update(sources, { name: after.name, role: after.role, options: after.options, updatedAt: after.updatedAt }, eq(sources.id, sourceId)),
-    // New options may read different rows: everything this Source provides must be read again.
+    scope.update(sources, { name: after.name, role: after.role, options: after.options, filters: after.filters, updatedAt: after.updatedAt }, eq(sources.id, sourceId)),
+    // New options or filters may select different rows: everything this Source provides must be read again.
     ...staleMarks(scope, provided),
     auditEntry(scope, actor, requestId, {
       action: "source.update",
       targetType: "source",
       targetId: sourceId,
-      before: { name: before.name, role: before.role, options: before.options },
-      after: { name: after.name, role: after.role, options: after.options },
+      before: { name: before.name, role: before.role, options: before.options, filters: before.filters },
+      after: { name: after.name, role: after.role, options: after.options, filters: after.filters },
     }),
   ]);
   return after;
@@ -224,11 +235,15 @@ export async function deleteSource(scope: TenantScope, actor: Actor, requestId: 
 }
 
 /** Preview and columns for options not yet saved: the Source form shows rows before anything is created. */
-export async function draftPreview(scope: TenantScope, env: Env, input: { appId: string; type: string; options: Options; values?: Record<string, string> }) {
+export async function draftPreview(
+  scope: TenantScope,
+  env: Env,
+  input: { appId: string; type: string; options: Options; values?: Record<string, string>; filters?: PropertyFilter[] },
+) {
   const app = await findApp(scope, input.appId);
   const draft = await sourceRuntime(env, app, { type: input.type, options: {} });
   const options = parseWith(draft.sourceType.optionsSchema, input.options, `${draft.sourceType.displayName} options`) as Options;
-  const runtime = await sourceRuntime(env, app, { type: input.type, options });
+  const runtime = await sourceRuntime(env, app, { type: input.type, options, filters: input.filters });
   return sourcePreview(runtime, { limit: PREVIEW_LIMIT, values: input.values });
 }
 
