@@ -131,8 +131,11 @@ export interface RecordRef {
 }
 
 export interface RecordPropertiesRequest {
-  /** The Source column that identifies a Record, and the Property whose value it holds. */
-  identity: { column: string; propertyKey: string };
+  /**
+   * The Source column that identifies a Record, and the Property whose value it holds. With
+   * `caseInsensitive` (emails), the core's values are lower-cased and the column must match ignoring case.
+   */
+  identity: { column: string; propertyKey: string; caseInsensitive?: boolean };
   properties: PropertyRead[];
   records: RecordRef[];
 }

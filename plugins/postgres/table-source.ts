@@ -75,14 +75,17 @@ export const tableSource = defineSourceType<PostgresApp, TableOptions>({
    * its own words. Checking them here as well would double the round trips of the busiest call.
    */
   async recordProperties(app, source, request, ctx) {
-    const { column, propertyKey } = request.identity;
+    const { column, propertyKey, caseInsensitive } = request.identity;
     const needed = columnsNeeded(column, request.properties);
     const hidden = source.columns ? needed.filter((c) => !source.columns!.includes(c)) : [];
     if (hidden.length) throw new PluginError("not_found", `${hidden.map((c) => `column "${c}"`).join(", ")} is not among this Source's columns: ${source.columns!.join(", ")}`);
-    const keys = [...new Set(request.records.map((r) => r.values[propertyKey]).filter((v): v is string => v !== null && v !== undefined))];
+    const fold = (v: string) => (caseInsensitive ? v.toLowerCase() : v);
+    const keys = [...new Set(request.records.map((r) => r.values[propertyKey]).filter((v): v is string => v !== null && v !== undefined).map(fold))];
+    // Folding the column needs it as text; the plain comparison keeps the column's own type (and its index).
+    const matched = caseInsensitive ? `lower(t.${quoteIdent(column)}::text)` : `t.${quoteIdent(column)}`;
     const rows = keys.length
       ? await withSession(app, ctx, async (s) => {
-          const text = `SELECT ${needed.map((c) => `t.${quoteIdent(c)}`).join(", ")} FROM ${qualified(app.schema, source.table)} t WHERE t.${quoteIdent(column)} = ANY($1)`;
+          const text = `SELECT ${needed.map((c) => `t.${quoteIdent(c)}`).join(", ")} FROM ${qualified(app.schema, source.table)} t WHERE ${matched} = ANY($1)`;
           return (await s.query(text, [new ValueList(keys)])).rows;
         })
       : [];
@@ -90,8 +93,14 @@ export const tableSource = defineSourceType<PostgresApp, TableOptions>({
       request.records,
       rows,
       request.properties,
-      (row) => normalizeValue(row[column]),
-      (record) => record.values[propertyKey] ?? null,
+      (row) => {
+        const key = normalizeValue(row[column]);
+        return key === null ? null : fold(key);
+      },
+      (record) => {
+        const key = record.values[propertyKey];
+        return key === null || key === undefined ? null : fold(key);
+      },
     );
   },
 });

@@ -170,6 +170,19 @@ describe("PostgreSQL placeholder and key values", () => {
     expect(result.get("good")).toEqual({ note: ["second"] });
   });
 
+  it("matches a mixed-case email ignoring case only when the identity asks for it", async () => {
+    await sql.unsafe(`insert into ${victim} values (4, 'Mixed.Case@Example.COM', 'fourth')`);
+    const read = (caseInsensitive: boolean) =>
+      tableSource.recordProperties(fixtureApp, { table: victim }, {
+        identity: { column: "email", propertyKey: "email", caseInsensitive },
+        properties: [prop({ key: "note", column: "note" })],
+        records: [{ recordId: "mixed", values: { email: "mixed.case@example.com" } }],
+      }, recordingContext().ctx);
+    expect((await read(true)).get("mixed")).toEqual({ note: ["fourth"] });
+    expect((await read(false)).get("mixed")).toEqual({ note: [] });
+    await sql.unsafe(`delete from ${victim} where id = 4`);
+  });
+
   it("keeps commas, quotes and braces inside a value", async () => {
     await sql.unsafe(`insert into ${victim} values (3, '{"odd", value}\\,', 'third')`);
     const { ctx } = recordingContext();
