@@ -21,6 +21,15 @@ export function AppNav({ session }: { session: SessionView }) {
             <NavLink to="/home">Home</NavLink>
           </li>
           <li>
+            <NavLink to="/apps">Apps</NavLink>
+          </li>
+          <li>
+            <NavLink to="/sources">Sources</NavLink>
+          </li>
+          <li>
+            <NavLink to="/properties">Properties</NavLink>
+          </li>
+          <li>
             <NavLink to="/team">Team</NavLink>
           </li>
           {canManage(session.role) ? (

@@ -1,0 +1,68 @@
+import { FILTER_LABELS } from "../../lib/describe-property";
+import { errorField } from "../../lib/form-errors";
+import { FILTER_OPS, type Column, type FilterOp } from "../../lib/models";
+import { needsValue, type FilterRow } from "../../lib/property-form";
+import type { ApiError } from "../../lib/types";
+
+interface Props {
+  rows: FilterRow[];
+  setRows(rows: FilterRow[]): void;
+  columns: Column[];
+  error?: ApiError;
+}
+
+/** Which of the Source's rows count for the Property: every condition must hold. */
+export function FilterBuilder({ rows, setRows, columns, error }: Props) {
+  const update = (i: number, change: Partial<FilterRow>) => setRows(rows.map((row, j) => (j === i ? { ...row, ...change } : row)));
+  const field = errorField(error);
+  return (
+    <fieldset className="filters">
+      <legend>Only rows where</legend>
+      {rows.length === 0 ? <p className="hint">Every row counts. Add a condition to count only some.</p> : null}
+      {rows.map((row, i) => {
+        const message = field?.startsWith(`filters.${i}.`) || field === `filters.${i}` ? error?.message : undefined;
+        return (
+          <div className="filter-row" key={i} role="group" aria-label={`Condition ${i + 1}`}>
+            <select name="filter.column" aria-label="Column" value={row.column} onChange={(e) => update(i, { column: e.currentTarget.value })}>
+              <option value="">Column…</option>
+              {columns.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <select name="filter.op" aria-label="Condition" value={row.op} onChange={(e) => update(i, { op: e.currentTarget.value as FilterOp })}>
+              {FILTER_OPS.map((op) => (
+                <option key={op} value={op}>
+                  {FILTER_LABELS[op]}
+                </option>
+              ))}
+            </select>
+            {needsValue(row.op) ? (
+              <input
+                name="filter.value"
+                aria-label="Value"
+                value={row.value}
+                placeholder={row.op === "in" ? "a, b, c" : "value"}
+                onChange={(e) => update(i, { value: e.currentTarget.value })}
+              />
+            ) : (
+              <input type="hidden" name="filter.value" value="" />
+            )}
+            <button type="button" className="link-button" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>
+              Remove
+            </button>
+            {message ? (
+              <p className="field-error filter-error" role="alert">
+                {message}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+      <button type="button" onClick={() => setRows([...rows, { column: "", op: "eq", value: "" }])}>
+        Add a condition
+      </button>
+    </fieldset>
+  );
+}

@@ -1,0 +1,130 @@
+/** The shapes of Apps, Sources, Properties and the plugins behind them, as the API returns them. */
+
+export type OptionKind = "string" | "text" | "sql" | "number" | "boolean" | "select";
+
+export interface OptionSpec {
+  key: string;
+  label: string;
+  kind: OptionKind;
+  required: boolean;
+  secret?: boolean;
+  description?: string;
+  placeholder?: string;
+  default?: string | number | boolean;
+  choices?: Choice[];
+  dynamicChoices?: boolean;
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export interface SourceTypeInfo {
+  type: string;
+  displayName: string;
+  description: string;
+  options: OptionSpec[];
+  keyedBy: "identity_column" | "placeholders";
+  bulkImport: boolean;
+}
+
+export interface AppTypeInfo {
+  type: string;
+  displayName: string;
+  description: string;
+  options: OptionSpec[];
+  sources: SourceTypeInfo[];
+}
+
+export interface PluginInfo {
+  name: string;
+  displayName: string;
+  /** An SVG document from the plugin's own code. */
+  icon: string;
+  apps: AppTypeInfo[];
+}
+
+export type Options = Record<string, unknown>;
+
+export interface App {
+  id: string;
+  name: string;
+  plugin: string;
+  type: string;
+  options: Options;
+  lastTest: { at: string; ok: boolean; message: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  message?: string;
+  error?: string;
+  durationMs: number;
+}
+
+export type SourceRole = "primary" | "enrich";
+
+export interface Source {
+  id: string;
+  appId: string;
+  name: string;
+  type: string;
+  options: Options;
+  role: SourceRole;
+  identity: { column: string; propertyId: string | null; propertyKey: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Column {
+  name: string;
+  type: string;
+  incremental: boolean;
+}
+
+export interface Preview {
+  columns: Column[];
+  rows: Record<string, unknown>[];
+}
+
+export const PROPERTY_TYPES = ["string", "integer", "float", "boolean", "date", "email", "phone", "url"] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+export const AGGREGATIONS = ["exact", "sum", "count", "average", "min", "max", "most_recent", "least_recent"] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const FILTER_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "not_contains", "exists", "not_exists", "in"] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+export interface PropertyFilter {
+  column: string;
+  op: FilterOp;
+  value?: string | number | boolean | (string | number)[];
+}
+
+export interface Property {
+  id: string;
+  key: string;
+  type: PropertyType;
+  unique: boolean;
+  array: boolean;
+  sourceId: string;
+  column: string;
+  aggregation: Aggregation;
+  sortColumn: string | null;
+  filters: PropertyFilter[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  createdAt: string;
+}

@@ -1,0 +1,6 @@
+import type { SessionView } from "./types";
+
+export type DataTopic = "apps" | "sources" | "properties";
+
+/** Whether the API would let this person change the topic; pages stay read-only where it would refuse. */
+export const canWrite = (session: SessionView, topic: DataTopic) => session.scopes.includes(`write:${topic}`);
