@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import loadCustomerDatabases from "../support/load-customer-databases";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -76,7 +77,7 @@ export default async function setup(project: TestProject) {
 
   let output = "";
   try {
-    await new Promise<void>((resolve, reject) => {
+    const started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Groupflow was not ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
       // Read for as long as it runs so a full pipe never blocks it; keep only what explains a failed start.
       let ready = false;
@@ -96,6 +97,8 @@ export default async function setup(project: TestProject) {
         reject(new Error(`scripts/start.mjs exited with code ${code} before it was ready`));
       });
     });
+    // The PostgreSQL Apps in the tests read the customer fixture the API tests use, loaded while Groupflow starts.
+    await Promise.all([started, loadCustomerDatabases()]);
   } catch (error) {
     await teardown();
     throw new Error(`${(error as Error).message}\n--- output of scripts/start.mjs ---\n${output}`);

@@ -31,7 +31,7 @@ export function FilterBuilder({ rows, setRows, columns, error }: Props) {
                 </option>
               ))}
             </select>
-            <select name="filter.op" aria-label="Condition" value={row.op} onChange={(e) => update(i, { op: e.currentTarget.value as FilterOp })}>
+            <select name="filter.op" aria-label="Comparison" value={row.op} onChange={(e) => update(i, { op: e.currentTarget.value as FilterOp })}>
               {FILTER_OPS.map((op) => (
                 <option key={op} value={op}>
                   {FILTER_LABELS[op]}
