@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ApiScope } from "../auth/scopes";
 import type { Role } from "../auth/roles";
 import type { Aggregation, PropertyFilter } from "../../plugins/contract";
@@ -289,3 +289,27 @@ export const files = sqliteTable(
 );
 
 export type StoredFile = typeof files.$inferSelect;
+
+/**
+ * Every unique Property value of every Record: the one place that decides "same person". The
+ * primary key makes a second Record for the same value impossible (docs/decisions/005-import-pipeline.md).
+ */
+export const recordIdentities = sqliteTable(
+  "record_identities",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    propertyId: text("property_id")
+      .notNull()
+      .references(() => properties.id, { onDelete: "cascade" }),
+    value: text("value").notNull(),
+    recordId: text("record_id")
+      .notNull()
+      .references(() => records.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.propertyId, t.value] }), index("record_identities_record_idx").on(t.recordId)],
+);
+
+export type RecordIdentity = typeof recordIdentities.$inferSelect;
