@@ -18,7 +18,8 @@ export class ApiSession {
       body: JSON.stringify(person),
     });
     if (response.status !== 201) throw new Error(`Signing up ${person.email} failed: ${response.status} ${await response.text()}`);
-    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    // The session cookie is the only one the API sets.
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
     const { csrfToken } = (await response.json()) as { csrfToken: string };
     return new ApiSession(cookie, csrfToken);
   }

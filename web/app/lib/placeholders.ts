@@ -10,3 +10,6 @@ export function placeholderKeys(specs: OptionSpec[], options: Options): string[]
 
 /** Form fields for placeholder values, prefixed like option fields. */
 export const placeholderField = (key: string) => `value.${key}`;
+
+/** Placeholder values without the blank ones: a blank is no value (bound as null), not an empty text. */
+export const filledIn = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ""));

@@ -15,7 +15,7 @@ import { errorOf } from "../lib/form-errors";
 import type { App, Column, Preview, Property, Source } from "../lib/models";
 import { optionsFromValues, optionValuesFromForm } from "../lib/option-values";
 import { canWrite } from "../lib/permissions";
-import { placeholderField, placeholderKeys } from "../lib/placeholders";
+import { filledIn, placeholderField, placeholderKeys } from "../lib/placeholders";
 import { skipAfterResourceReads } from "../lib/revalidate";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
@@ -45,7 +45,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const keys = sourceType ? placeholderKeys(sourceType.options, source.data.source.options) : [];
   const params = new URL(args.request.url).searchParams;
   const values = Object.fromEntries(keys.map((k) => [k, params.get(placeholderField(k)) ?? ""]));
-  const valuesParam = keys.length ? `&values=${encodeURIComponent(JSON.stringify(values))}` : "";
+  const valuesParam = keys.length ? `&values=${encodeURIComponent(JSON.stringify(filledIn(values)))}` : "";
   const [preview, columns] = await Promise.all([
     live<{ preview: Preview }>(args, `${path}/preview?limit=10${valuesParam}`),
     live<{ columns: Column[] }>(args, `${path}/columns`),

@@ -26,15 +26,17 @@ export function AppForm({ plugin, appType, saved, error, submitLabel }: Props) {
   const [values, setValues] = useState(() => initialOptionValues(appType.options, saved?.options));
   const tester = useFetcher<{ test: ConnectionTest } | FormFailure>();
   const saving = useNavigation().state === "submitting";
-  const answer = tester.data;
+  const options = optionsFromValues(appType.options, values);
+  // A result is about the options it tested; once they change it would mislead, so it goes.
+  const [testedOptions, setTestedOptions] = useState<string | null>(null);
+  const answer = testedOptions === JSON.stringify(options) ? tester.data : undefined;
   const testError = answer && "error" in answer ? answer.error : undefined;
   const shownError = error ?? testError;
   const optionFields = appType.options.flatMap((o) => [o.key, `options.${o.key}`]);
-  const test = () =>
-    tester.submit(
-      { csrf, plugin, type: appType.type, options: JSON.stringify(optionsFromValues(appType.options, values)) },
-      { method: "post", action: "/resources/app-test" },
-    );
+  const test = () => {
+    setTestedOptions(JSON.stringify(options));
+    tester.submit({ csrf, plugin, type: appType.type, options: JSON.stringify(options) }, { method: "post", action: "/resources/app-test" });
+  };
   return (
     <Form method="post" className="app-form">
       <CsrfField />

@@ -23,7 +23,7 @@ export function FilterBuilder({ rows, setRows, columns, error }: Props) {
         const message = field?.startsWith(`filters.${i}.`) || field === `filters.${i}` ? error?.message : undefined;
         return (
           <div className="filter-row" key={i} role="group" aria-label={`Condition ${i + 1}`}>
-            <select name="filter.column" aria-label="Column" value={row.column} onChange={(e) => update(i, { column: e.currentTarget.value })}>
+            <select name="filter.column" aria-label="Column" required value={row.column} onChange={(e) => update(i, { column: e.currentTarget.value })}>
               <option value="">Column…</option>
               {columns.map((c) => (
                 <option key={c.name} value={c.name}>
@@ -47,7 +47,10 @@ export function FilterBuilder({ rows, setRows, columns, error }: Props) {
                 onChange={(e) => update(i, { value: e.currentTarget.value })}
               />
             ) : (
-              <input type="hidden" name="filter.value" value="" />
+              // Holds the value's place in the row, and in the posted lists that are matched up by position.
+              <span className="no-value">
+                <input type="hidden" name="filter.value" value="" />
+              </span>
             )}
             <button type="button" className="link-button" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>
               Remove

@@ -27,6 +27,7 @@ export function IdentityFields({ columns, error }: { columns: Column[] | null; e
           name="identity.column"
           value={column}
           disabled={!columns}
+          required
           aria-invalid={columnMessage ? true : undefined}
           onChange={(e) => setColumn(e.currentTarget.value)}
         >
@@ -48,7 +49,6 @@ export function IdentityFields({ columns, error }: { columns: Column[] | null; e
         <Field
           label="Unique Property key"
           name="identity.propertyKey"
-          required
           pattern="[a-z][a-z0-9_]{0,62}"
           value={key ?? (column ? suggestKey(column) : "")}
           onChange={(e) => setKey(e.currentTarget.value)}

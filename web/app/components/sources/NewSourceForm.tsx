@@ -2,7 +2,7 @@ import { Form, useFetcher, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import type { App, Preview, SourceTypeInfo } from "../../lib/models";
 import { initialOptionValues, optionsFromValues } from "../../lib/option-values";
-import { placeholderKeys } from "../../lib/placeholders";
+import { filledIn, placeholderKeys } from "../../lib/placeholders";
 import type { ApiError, FormFailure } from "../../lib/types";
 import { useSession } from "../../lib/use-session";
 import { CsrfField } from "../CsrfField";
@@ -40,7 +40,7 @@ export function NewSourceForm({ app, sourceType, propertyKeys, error }: Props) {
         appId: app.id,
         type: sourceType.type,
         options: JSON.stringify(options),
-        values: JSON.stringify(Object.fromEntries(keys.map((k) => [k, placeholderValues[k] ?? ""]))),
+        values: JSON.stringify(filledIn(Object.fromEntries(keys.map((k) => [k, placeholderValues[k] ?? ""])))),
       },
       { method: "post", action: "/resources/source-preview" },
     );
