@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api";
 import { useBrowser } from "./support/browser";
 import { createSource, preview, saveApp, startApp, startSource } from "./support/forms";
-import { newPerson, signUp } from "./support/people";
+import { logIn, newPerson, signUp } from "./support/people";
 import { textOf } from "./support/text";
 
 describe("Sources and Properties", () => {
@@ -92,5 +93,30 @@ describe("Sources and Properties", () => {
     page.once("dialog", (dialog) => void dialog.accept());
     await page.getByRole("button", { name: "Delete App" }).click();
     await textOf(page.getByRole("region", { name: "Delete this App" }).getByRole("alert")).toContain("The App still has Sources: People");
+  });
+
+  it("reads only the rows that match a Source's conditions", async () => {
+    const person = newPerson("Picky");
+    const api = await ApiSession.signUp(person);
+    const { app } = await api.call<{ app: { id: string } }>("POST", "/apps", { name: "Demo data", plugin: "sample", type: "sample", options: {} });
+    const page = await browser.newPage();
+    await page.goto(`/sources/new?appId=${app.id}`);
+    await logIn(page, person.email, person.password);
+    await page.getByRole("button", { name: "Create Source" }).waitFor();
+
+    await page.getByLabel("Name", { exact: true }).fill("Japanese customers");
+    await page.getByLabel("Collection").selectOption("users");
+    await preview(page, "user1@example.com");
+    await page.getByRole("button", { name: "Add a condition" }).click();
+    const condition = page.getByRole("group", { name: "Condition 1" });
+    await condition.getByLabel("Column").selectOption("country");
+    await condition.getByLabel("Value").fill("JP");
+    await preview(page, "user2@example.com");
+    await textOf(page.getByTestId("preview-table")).not.toContain("user1@example.com");
+    await page.getByLabel("Identity column").selectOption("email");
+    await createSource(page);
+
+    await textOf(page.locator(".page-header")).toContain("only rows where country = JP");
+    await textOf(page.getByTestId("preview-table")).not.toContain("user1@example.com");
   });
 });

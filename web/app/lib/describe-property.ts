@@ -67,6 +67,8 @@ function describeValue(p: Pick<Property, "column" | "aggregation" | "sortColumn"
 
 /** How a Property is read, in words: "sum of amount where status = paid". */
 export function describeRead(p: Pick<Property, "column" | "aggregation" | "sortColumn" | "array" | "filters">): string {
-  const filters = p.filters.map(describeFilter);
-  return filters.length ? `${describeValue(p)} where ${filters.join(" and ")}` : describeValue(p);
+  return p.filters.length ? `${describeValue(p)} where ${describeFilters(p.filters)}` : describeValue(p);
 }
+
+/** Conditions in words: "status = paid and amount > 10". */
+export const describeFilters = (filters: PropertyFilter[]) => filters.map(describeFilter).join(" and ");

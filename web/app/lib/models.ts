@@ -74,6 +74,8 @@ export interface Source {
   type: string;
   options: Options;
   role: SourceRole;
+  /** Only rows matching every filter are read, for every Property the Source provides. */
+  filters: PropertyFilter[];
   identity: { column: string; propertyId: string | null; propertyKey: string | null } | null;
   createdAt: string;
   updatedAt: string;

@@ -11,11 +11,13 @@ import { SourceSettingsForm } from "../components/sources/SourceSettingsForm";
 import { apiFailure, badIntent, callApi, formFailure, loadFromApi, relayCookies, type Caller } from "../lib/api.server";
 import { findAppType } from "../lib/catalog";
 import { loadPlugins } from "../lib/catalog.server";
+import { describeFilters } from "../lib/describe-property";
 import { errorOf } from "../lib/form-errors";
 import type { App, Column, Preview, Property, Source } from "../lib/models";
 import { optionsFromValues, optionValuesFromForm } from "../lib/option-values";
 import { canWrite } from "../lib/permissions";
 import { filledIn, placeholderField, placeholderKeys } from "../lib/placeholders";
+import { filtersFromForm } from "../lib/filter-rows";
 import { skipAfterResourceReads } from "../lib/revalidate";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
@@ -85,6 +87,7 @@ export async function action(args: ActionFunctionArgs) {
       name: String(form.get("name") ?? ""),
       role: String(form.get("role") ?? source.data.source.role),
       options: optionsFromValues(specs, optionValuesFromForm(form, specs)),
+      filters: filtersFromForm(form),
     };
     const result = await callApi<{ source: Source }>(args, path, { method: "PATCH", body, csrfToken });
     if (!result.ok) return formFailure(args, result, { intent });
@@ -112,6 +115,7 @@ export default function SourcePage() {
           <span>
             {sourceType?.displayName ?? source.type} in <Link to={`/apps/${app.id}`}>{app.name}</Link> · <span className={`role ${source.role}`}>{source.role}</span> ·{" "}
             {source.identity ? "identity" : "runs for each Record with"} <IdentityText source={source} placeholders={placeholderKeys} />
+            {source.filters.length ? ` · only rows where ${describeFilters(source.filters)}` : null}
           </span>
         </p>
       </header>
@@ -147,7 +151,7 @@ export default function SourcePage() {
           </p>
         ) : null}
         {writer && sourceType ? (
-          <SourceSettingsForm key={source.updatedAt} source={source} sourceType={sourceType} error={errorOf(result, "save")} />
+          <SourceSettingsForm key={source.updatedAt} source={source} sourceType={sourceType} columns={columns.columns} error={errorOf(result, "save")} />
         ) : (
           <OptionList specs={sourceType?.options ?? []} options={source.options} />
         )}

@@ -9,6 +9,7 @@ import { loadPlugins } from "../lib/catalog.server";
 import type { App, Property, Source } from "../lib/models";
 import { optionsFromValues, optionValuesFromForm } from "../lib/option-values";
 import { canWrite } from "../lib/permissions";
+import { filtersFromForm } from "../lib/filter-rows";
 import { skipAfterResourceReads } from "../lib/revalidate";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
@@ -48,6 +49,7 @@ export async function action(args: ActionFunctionArgs) {
     name: field("name"),
     options: optionsFromValues(specs, optionValuesFromForm(form, specs)),
     role: field("role") || "primary",
+    filters: filtersFromForm(form),
     // Without a column there is no identity to send; the API then says what is missing, for this type of Source.
     ...(identityColumn ? { identity: { column: identityColumn, propertyKey: field("identity.propertyKey"), propertyType: field("identity.propertyType") } } : {}),
   };

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs } from "@remix-run/cloudflare";
 import { callApi, formFailure, relayCookies } from "../lib/api.server";
-import { jsonField } from "../lib/json-field.server";
+import { jsonField, jsonListField } from "../lib/json-field.server";
 import type { Preview } from "../lib/models";
 
 /** The first rows of a Source that is not saved yet, so its form shows real data before anything is created. */
@@ -13,6 +13,7 @@ export async function action(args: ActionFunctionArgs) {
       type: String(form.get("type")),
       options: jsonField(form, "options"),
       values: jsonField(form, "values"),
+      filters: jsonListField(form, "filters"),
     },
     csrfToken: form.get("csrf"),
   });

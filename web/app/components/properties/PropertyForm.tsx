@@ -4,14 +4,14 @@ import { aggregationsFor, ordered } from "../../lib/aggregations";
 import { AGGREGATION_LABELS, describeRead } from "../../lib/describe-property";
 import { errorField } from "../../lib/form-errors";
 import { PROPERTY_TYPES, type Aggregation, type App, type Column, type Property, type PropertyType, type Source } from "../../lib/models";
-import { filterRow, filtersFromRows, type FilterRow } from "../../lib/property-form";
+import { filterRow, filtersFromRows, type FilterRow } from "../../lib/filter-rows";
 import { suggestKey, suggestType } from "../../lib/suggest-type";
 import type { ApiError, FormFailure } from "../../lib/types";
 import { CsrfField } from "../CsrfField";
 import { Field } from "../Field";
 import { FormError } from "../FormError";
 import { ColumnSelect } from "./ColumnSelect";
-import { FilterBuilder } from "./FilterBuilder";
+import { FilterBuilder } from "../FilterBuilder";
 import { TypeSelect } from "./TypeSelect";
 
 interface Props {
@@ -138,7 +138,7 @@ export function PropertyForm({ sources, apps, property, sourceId: startSourceId 
         {ordered(shownAggregation) ? (
           <ColumnSelect label="Sort column" name="sortColumn" columns={columns} value={sortColumn} onChange={setSortColumn} hint="Orders the rows, usually a timestamp." error={error} />
         ) : null}
-        <FilterBuilder rows={filters} setRows={setFilters} columns={columns ?? []} error={error} />
+        <FilterBuilder emptyHint="Every row of the Source counts. Add a condition to count only some." rows={filters} setRows={setFilters} columns={columns ?? []} error={error} />
         {summary ? (
           <p className="summary" data-testid="property-summary">
             Reads <strong>{summary}</strong>

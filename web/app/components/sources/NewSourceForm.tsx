@@ -3,10 +3,12 @@ import { useState } from "react";
 import type { App, Preview, SourceTypeInfo } from "../../lib/models";
 import { initialOptionValues, optionsFromValues } from "../../lib/option-values";
 import { filledIn, placeholderKeys } from "../../lib/placeholders";
+import { filtersFromRows, type FilterRow } from "../../lib/filter-rows";
 import type { ApiError, FormFailure } from "../../lib/types";
 import { useSession } from "../../lib/use-session";
 import { CsrfField } from "../CsrfField";
 import { Field } from "../Field";
+import { FilterBuilder } from "../FilterBuilder";
 import { FormError } from "../FormError";
 import { DraftPreview } from "./DraftPreview";
 import { IdentityFields } from "./IdentityFields";
@@ -26,6 +28,7 @@ export function NewSourceForm({ app, sourceType, propertyKeys, error }: Props) {
   const csrf = useSession().csrfToken;
   const [values, setValues] = useState(() => initialOptionValues(sourceType.options));
   const [placeholderValues, setPlaceholderValues] = useState<Record<string, string>>({});
+  const [filters, setFilters] = useState<FilterRow[]>([]);
   const previewer = useFetcher<{ preview: Preview } | FormFailure>();
   const creating = useNavigation().state === "submitting";
 
@@ -41,21 +44,28 @@ export function NewSourceForm({ app, sourceType, propertyKeys, error }: Props) {
         type: sourceType.type,
         options: JSON.stringify(options),
         values: JSON.stringify(filledIn(Object.fromEntries(keys.map((k) => [k, placeholderValues[k] ?? ""])))),
+        filters: JSON.stringify(filtersFromRows(filters.filter((f) => f.column))),
       },
       { method: "post", action: "/resources/source-preview" },
     );
   const optionFields = sourceType.options.flatMap((o) => [o.key, `options.${o.key}`]);
+  const filterFields = filters.map((_, i) => [`filters.${i}`, `filters.${i}.column`, `filters.${i}.value`]).flat();
 
   return (
     <Form method="post">
       <CsrfField />
       <input type="hidden" name="appId" value={app.id} />
       <input type="hidden" name="type" value={sourceType.type} />
-      <FormError error={error} fields={["name", ...optionFields, ...IDENTITY_FIELDS]} />
+      <FormError error={error} fields={["name", ...optionFields, ...filterFields, ...IDENTITY_FIELDS]} />
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Settings</h2>
         <Field label="Name" name="name" required maxLength={100} placeholder="e.g. Customers" error={error} />
         <SourceOptionFields appId={app.id} sourceType={sourceType} values={values} setValue={(key, value) => setValues((v) => ({ ...v, [key]: value }))} error={error} />
+        {preview ? (
+          <FilterBuilder emptyHint="Every row is read. Add a condition to read only some." rows={filters} setRows={setFilters} columns={preview.columns} error={error} />
+        ) : (
+          <p className="hint">Preview the Source to read only the rows that match conditions on its columns.</p>
+        )}
       </section>
       <DraftPreview
         placeholderKeys={keys}

@@ -1,24 +1,26 @@
-import { FILTER_LABELS } from "../../lib/describe-property";
-import { errorField } from "../../lib/form-errors";
-import { FILTER_OPS, type Column, type FilterOp } from "../../lib/models";
-import { needsValue, type FilterRow } from "../../lib/property-form";
-import type { ApiError } from "../../lib/types";
+import { FILTER_LABELS } from "../lib/describe-property";
+import { errorField } from "../lib/form-errors";
+import { FILTER_OPS, type Column, type FilterOp } from "../lib/models";
+import { needsValue, type FilterRow } from "../lib/filter-rows";
+import type { ApiError } from "../lib/types";
 
 interface Props {
+  /** What it means to add none, for the thing filtered. */
+  emptyHint: string;
   rows: FilterRow[];
   setRows(rows: FilterRow[]): void;
   columns: Column[];
   error?: ApiError;
 }
 
-/** Which of the Source's rows count for the Property: every condition must hold. */
-export function FilterBuilder({ rows, setRows, columns, error }: Props) {
+/** Which of a Source's rows count: every condition must hold. */
+export function FilterBuilder({ emptyHint, rows, setRows, columns, error }: Props) {
   const update = (i: number, change: Partial<FilterRow>) => setRows(rows.map((row, j) => (j === i ? { ...row, ...change } : row)));
   const field = errorField(error);
   return (
     <fieldset className="filters">
       <legend>Only rows where</legend>
-      {rows.length === 0 ? <p className="hint">Every row counts. Add a condition to count only some.</p> : null}
+      {rows.length === 0 ? <p className="hint">{emptyHint}</p> : null}
       {rows.map((row, i) => {
         const message = field?.startsWith(`filters.${i}.`) || field === `filters.${i}` ? error?.message : undefined;
         return (
