@@ -21,9 +21,16 @@ const DRIVER_CONNECTION: Record<string, string> = {
   AUTH_TYPE_NOT_IMPLEMENTED: "The server asked for an authentication method this client does not support",
 };
 
-/** Never lets a secret through, even if some layer were to echo it. */
-function scrub(message: string, secret: string | undefined) {
-  return secret ? message.split(secret).join("********") : message;
+/**
+ * Never lets a secret through, even if some layer were to echo it. A short password is often part
+ * of ordinary words ("x" in "exist"), so it is masked only where it stands alone; masking it inside
+ * words would garble the database's message without hiding anything.
+ */
+export function scrub(message: string, secret: string | undefined) {
+  if (!secret) return message;
+  if (secret.length >= 8) return message.split(secret).join("********");
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return message.replace(new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`, "g"), "********");
 }
 
 /** Turns whatever the driver or server threw into the plugin's refusal, keeping the database's own words. */

@@ -258,3 +258,13 @@ describe("PostgreSQL reads are read-only and refuse clearly", () => {
     expect(await postgresAppType.test({ ...fixtureApp, host: "no-such-host.invalid" }, ctx)).toMatchObject({ ok: false });
   });
 });
+
+describe("PostgreSQL error messages", () => {
+  it("mask the password without garbling the database's words", async () => {
+    const { scrub } = await import("../../../plugins/postgres/errors");
+    expect(scrub('database "x_db" does not exist', "x")).toBe('database "x_db" does not exist');
+    expect(scrub("password x was refused", "x")).toBe("password ******** was refused");
+    expect(scrub("connecting with correct-horse-battery failed", "correct-horse-battery")).toBe("connecting with ******** failed");
+    expect(scrub("role postgres: hunter2hunter2 rejected", "hunter2hunter2")).not.toContain("hunter2");
+  });
+});
