@@ -1,24 +1,9 @@
 /** The shapes of Apps, Sources, Properties and the plugins behind them, as the API returns them. */
 
-export type OptionKind = "string" | "text" | "sql" | "number" | "boolean" | "select";
+export type { OptionKind, OptionSpec } from "../../../plugins/contract";
+import type { OptionSpec } from "../../../plugins/contract";
 
-export interface OptionSpec {
-  key: string;
-  label: string;
-  kind: OptionKind;
-  required: boolean;
-  secret?: boolean;
-  description?: string;
-  placeholder?: string;
-  default?: string | number | boolean;
-  choices?: Choice[];
-  dynamicChoices?: boolean;
-}
-
-export interface Choice {
-  value: string;
-  label: string;
-}
+export type Choice = NonNullable<OptionSpec["choices"]>[number];
 
 export interface SourceTypeInfo {
   type: string;

@@ -1,18 +1,7 @@
-/** The topics an API key can be scoped to, in the order people read them. */
-export const SCOPE_TOPICS = [
-  "apps",
-  "sources",
-  "properties",
-  "records",
-  "groups",
-  "destinations",
-  "exports",
-  "imports",
-  "events",
-  "runs",
-  "settings",
-  "team",
-] as const;
+import { API_TOPICS } from "../../../worker/auth/scopes";
+
+/** The topics an API key can be scoped to, as the API defines them. */
+export const SCOPE_TOPICS = API_TOPICS;
 
 export const ACCESS_LEVELS = ["none", "read", "write"] as const;
 
