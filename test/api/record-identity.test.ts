@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { TenantScope } from "../../worker/db/tenant-scope";
 import { resolveRecord } from "../../worker/services/record-identity";
-import { api, signUp } from "../support/api";
+import { api } from "../support/api";
+import { sampleWorkspace } from "../support/sample-workspace";
 
 let scope: TenantScope;
 let emailId: string;
@@ -12,14 +13,7 @@ let userIdId: string;
 const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n;
 
 beforeAll(async () => {
-  const ws = await signUp("identity");
-  const app = (await api("POST", "/apps", { as: ws.owner, body: { name: "Demo", plugin: "sample", type: "sample", options: { customers: 10 } } })).body.app;
-  const source = (
-    await api("POST", "/sources", {
-      as: ws.owner,
-      body: { appId: app.id, name: "Users", type: "table", options: { collection: "users" }, identity: { column: "email", propertyKey: "email", propertyType: "email" } },
-    })
-  ).body.source;
+  const { ws, usersSource: source } = await sampleWorkspace("identity", 10);
   emailId = source.identity.propertyId;
   userIdId = (await api("POST", "/properties", { as: ws.owner, body: { key: "user_id", type: "integer", unique: true, sourceId: source.id, column: "id" } })).body.property.id;
   scope = new TenantScope(createDb(env.DB), ws.workspace.id);

@@ -6,7 +6,8 @@ import { TenantScope } from "../../worker/db/tenant-scope";
 import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
 import { applyRecordValues } from "../../worker/services/record-values";
-import { api, signUp } from "../support/api";
+import { api } from "../support/api";
+import { sampleWorkspace } from "../support/sample-workspace";
 
 let scope: TenantScope;
 let props: Property[];
@@ -23,14 +24,7 @@ const stored = async () =>
   ).results as { key: string; position: number; value: string | null; invalid_value: string | null; invalid_reason: string | null; state: string; value_changed_at: number; confirmed_at: number }[];
 
 beforeAll(async () => {
-  const ws = await signUp("values");
-  const app = (await api("POST", "/apps", { as: ws.owner, body: { name: "Demo", plugin: "sample", type: "sample", options: { customers: 10 } } })).body.app;
-  const source = (
-    await api("POST", "/sources", {
-      as: ws.owner,
-      body: { appId: app.id, name: "Users", type: "table", options: { collection: "users" }, identity: { column: "email", propertyKey: "email", propertyType: "email" } },
-    })
-  ).body.source;
+  const { ws, usersSource: source } = await sampleWorkspace("values", 10);
   const define = (body: Record<string, unknown>) => api("POST", "/properties", { as: ws.owner, body: { sourceId: source.id, ...body } });
   await define({ key: "signed_up_at", type: "date", column: "created_at" });
   await define({ key: "nicknames", type: "string", column: "first_name", array: true });

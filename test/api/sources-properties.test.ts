@@ -1,17 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, type Caller, signUp, tableCounts } from "../support/api";
-
-async function sampleWorkspace(label: string) {
-  const ws = await signUp(label);
-  const app = (await api("POST", "/apps", { as: ws.owner, body: { name: "Demo", plugin: "sample", type: "sample", options: { customers: 30 } } })).body.app;
-  const users = await api("POST", "/sources", {
-    as: ws.owner,
-    body: { appId: app.id, name: "Users", type: "table", options: { collection: "users" }, identity: { column: "email", propertyKey: "email", propertyType: "email" } },
-  });
-  if (users.status !== 201) throw new Error(JSON.stringify(users.body));
-  return { ws, as: ws.owner as Caller, appId: app.id as string, usersSource: users.body.source };
-}
+import { api, tableCounts } from "../support/api";
+import { sampleWorkspace } from "../support/sample-workspace";
 
 const property = (sourceId: string, body: Record<string, unknown>) => ({ type: "string", sourceId, ...body });
 
