@@ -13,6 +13,8 @@ import { fileRoutes, isFileUpload } from "./routes/files";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { pluginRoutes } from "./routes/plugins";
+import { runRoutes } from "./routes/runs";
+import { scheduleRoutes } from "./routes/schedules";
 import { propertyRoutes } from "./routes/properties";
 import { sourceRoutes } from "./routes/sources";
 import { workspaceRoutes } from "./routes/workspaces";
@@ -40,6 +42,8 @@ const api = new Hono<AppEnv>()
   .route("/apps", appRoutes)
   .route("/sources", sourceRoutes)
   .route("/properties", propertyRoutes)
+  .route("/schedules", scheduleRoutes)
+  .route("/runs", runRoutes)
   .route("/files", fileRoutes);
 
 export const app = new Hono<AppEnv>()

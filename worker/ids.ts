@@ -8,6 +8,6 @@ export function randomBase32(length: number): string {
   return out;
 }
 
-export type IdPrefix = "ten" | "usr" | "mem" | "ses" | "inv" | "key" | "aud" | "app" | "src" | "prp" | "rec" | "rpv" | "fil";
+export type IdPrefix = "ten" | "usr" | "mem" | "ses" | "inv" | "key" | "aud" | "app" | "src" | "prp" | "rec" | "rpv" | "fil" | "sch" | "run";
 
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase32(24)}`;

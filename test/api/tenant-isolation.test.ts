@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALL_SCOPES } from "../../worker/auth/scopes";
 import { app } from "../../worker/app";
@@ -17,6 +18,8 @@ interface AIds {
   sourceId: string;
   propertyId: string;
   fileId: string;
+  scheduleId: string;
+  runId: string;
   marker: string[];
 }
 
@@ -45,6 +48,11 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "GET /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
   "PATCH /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}`, body: { key: "stolen" } }),
   "DELETE /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
+  "POST /api/v1/schedules": (a) => ({ path: "/schedules", body: { sourceId: a.sourceId, name: "stolen" } }),
+  "GET /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}` }),
+  "PATCH /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}`, body: { name: "stolen" } }),
+  "DELETE /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}` }),
+  "GET /api/v1/runs/:id": (a) => ({ path: `/runs/${a.runId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
   "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
 };
@@ -68,6 +76,8 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "POST /api/v1/apps/test": { path: "/apps/test", body: () => ({ plugin: "sample", type: "sample", options: {} }) },
   "GET /api/v1/sources": { path: "/sources" },
   "GET /api/v1/properties": { path: "/properties" },
+  "GET /api/v1/schedules": { path: "/schedules" },
+  "GET /api/v1/runs": { path: "/runs" },
   "GET /api/v1/files": { path: "/files" },
   "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
 };
@@ -102,6 +112,14 @@ beforeAll(async () => {
     body: { ...sampleSource(app.body.app.id), name: "A's users", identity: { column: "email", propertyKey: "email", propertyType: "email" } },
   });
   const property = await api("POST", "/properties", { as: a.owner, body: { key: "first_name", type: "string", sourceId: source.body.source.id, column: "first_name" } });
+  const schedule = await api("POST", "/schedules", { as: a.owner, body: { sourceId: source.body.source.id, name: "A's schedule", everyMinutes: 60 } });
+  const runId = "run_isolationisolationisolat";
+  await env.DB.prepare(
+    `insert into runs (id, tenant_id, schedule_id, state, trigger, incremental, page, counters, percent_complete, created_at, updated_at)
+     values (?, ?, ?, 'complete', 'manual', 0, 0, '{}', 100, ?, ?)`,
+  )
+    .bind(runId, a.workspace.id, schedule.body.schedule.id, Date.now(), Date.now())
+    .run();
   const file = await api("POST", "/files?name=a-customers.csv", { as: a.owner, rawBody: "email\na@example.com\n", headers: { "content-type": "text/csv" } });
   aIds = {
     memberId: member.memberId,
@@ -112,7 +130,9 @@ beforeAll(async () => {
     sourceId: source.body.source.id,
     propertyId: property.body.property.id,
     fileId: file.body.file.id,
-    marker: [a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
+    scheduleId: schedule.body.schedule.id,
+    runId,
+    marker: [schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");
@@ -137,6 +157,8 @@ describe("tenant isolation", () => {
       for (const [who, as] of bCallers) {
         if (route.includes("/auth/") && as.key) continue;
         const { path, body } = build(aIds);
+        // A missing id would make any route answer 404 and the check pass for nothing.
+        expect(`${path} ${JSON.stringify(body ?? {})}`, route).not.toMatch(/undefined|null/);
         const before = await workspaceSnapshot(a.workspace.id);
         const res = await api(method!, path, { as, body });
         expect(res.status, `${who} ${route}`).toBe(404);
@@ -164,6 +186,8 @@ describe("tenant isolation", () => {
   }
 
   it("A still sees all of its own objects afterwards", async () => {
+    expect((await api("GET", `/schedules/${aIds.scheduleId}`, { as: a.owner })).body.schedule.name).toBe("A's schedule");
+    expect((await api("GET", `/runs/${aIds.runId}`, { as: a.owner })).body.run.state).toBe("complete");
     expect((await api("GET", `/apps/${aIds.appId}`, { as: a.owner })).body.app.name).toBe("A's sample");
     expect((await api("GET", `/sources/${aIds.sourceId}`, { as: a.owner })).body.source.name).toBe("A's users");
     expect((await api("GET", `/properties/${aIds.propertyId}`, { as: a.owner })).body.property.key).toBe("first_name");

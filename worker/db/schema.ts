@@ -4,6 +4,7 @@ import type { ApiScope } from "../auth/scopes";
 import type { Role } from "../auth/roles";
 import type { Aggregation, PropertyFilter } from "../../plugins/contract";
 import type { PropertyType } from "../properties/types";
+import type { RunCounters, RunState } from "../runs/states";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -313,3 +314,68 @@ export const recordIdentities = sqliteTable(
 );
 
 export type RecordIdentity = typeof recordIdentities.$inferSelect;
+
+/* ---------- Schedules and Runs ---------- */
+
+export const schedules = sqliteTable(
+  "schedules",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    sourceId: text("source_id")
+      .notNull()
+      .references(() => sources.id),
+    name: text("name").notNull(),
+    /** Minutes between Runs; null for a Schedule that only runs when started by hand. */
+    everyMinutes: integer("every_minutes"),
+    /** Incremental Schedules read only rows at or past the high-water mark of this column. */
+    incrementalColumn: text("incremental_column"),
+    highWaterMark: text("high_water_mark"),
+    /** Mark Records whose primary-source row disappeared; with removeMissing, remove them. */
+    confirmRecords: integer("confirm_records", { mode: "boolean" }).notNull(),
+    removeMissing: integer("remove_missing", { mode: "boolean" }).notNull(),
+    nextRunAt: integer("next_run_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("schedules_tenant_idx").on(t.tenantId), index("schedules_due_idx").on(t.nextRunAt)],
+);
+
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    scheduleId: text("schedule_id").references(() => schedules.id, { onDelete: "set null" }),
+    sourceId: text("source_id").references(() => sources.id, { onDelete: "set null" }),
+    state: text("state").$type<RunState>().notNull(),
+    /** Why the Run ended as it did (or why it is stopping), in words for people. */
+    reason: text("reason"),
+    trigger: text("trigger").$type<"schedule" | "manual">().notNull(),
+    incremental: integer("incremental", { mode: "boolean" }).notNull(),
+    cursor: text("cursor"),
+    page: integer("page").notNull(),
+    highWaterMarkStart: text("high_water_mark_start"),
+    highWaterMark: text("high_water_mark"),
+    counters: text("counters", { mode: "json" }).$type<RunCounters>().notNull(),
+    percentComplete: integer("percent_complete").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("runs_tenant_created_idx").on(t.tenantId, t.createdAt),
+    // At most one unfinished Run per Schedule: the database refuses the second one.
+    uniqueIndex("runs_one_active_per_schedule_idx")
+      .on(t.scheduleId)
+      .where(sql`state in ('draft', 'running')`),
+  ],
+);
+
+export type Schedule = typeof schedules.$inferSelect;
+export type Run = typeof runs.$inferSelect;

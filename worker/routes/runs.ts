@@ -1,0 +1,18 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../context";
+import { requireScope, tenantScopeOf } from "../middleware/require";
+import { RUN_STATES } from "../runs/states";
+import { findRun, listRuns, publicRun } from "../services/runs";
+import { queryParams } from "../validation";
+import { pathId } from "./params";
+import { limitSchema } from "./schemas";
+
+const listQuery = z.object({ scheduleId: z.string().max(40).optional(), state: z.enum(RUN_STATES).optional(), limit: limitSchema }).strict();
+
+export const runRoutes = new Hono<AppEnv>()
+  .get("/", requireScope("read:runs"), async (c) => {
+    const query = queryParams(c, listQuery);
+    return c.json({ runs: (await listRuns(tenantScopeOf(c), query)).map(publicRun) });
+  })
+  .get("/:id", requireScope("read:runs"), async (c) => c.json({ run: publicRun(await findRun(tenantScopeOf(c), pathId(c, "run", "Run"))) }));
