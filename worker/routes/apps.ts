@@ -18,25 +18,25 @@ const draftTestSchema = z.object({ plugin: z.string().min(1), type: z.string().m
 export const appRoutes = new Hono<AppEnv>()
   .get("/", requireScope("read:apps"), async (c) => {
     const rows = await listApps(tenantScopeOf(c));
-    return c.json({ apps: await Promise.all(rows.map(publicApp)) });
+    return c.json({ apps: rows.map(publicApp) });
   })
   .post("/", requireScope("write:apps"), async (c) => {
     const input = await jsonBody(c, createSchema);
     const app = await createApp(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), input);
-    return c.json({ app: await publicApp(app) }, 201);
+    return c.json({ app: publicApp(app) }, 201);
   })
   .post("/test", requireScope("write:apps"), async (c) => {
     const input = await jsonBody(c, draftTestSchema);
     return c.json({ test: await testAppOptions(c.env, tenantScopeOf(c).tenantId, input) });
   })
   .get("/:id", requireScope("read:apps"), async (c) => {
-    return c.json({ app: await publicApp(await findApp(tenantScopeOf(c), pathId(c, "app", "App"))) });
+    return c.json({ app: publicApp(await findApp(tenantScopeOf(c), pathId(c, "app", "App"))) });
   })
   .patch("/:id", requireScope("write:apps"), async (c) => {
     const id = pathId(c, "app", "App");
     const input = await jsonBody(c, updateSchema);
     const app = await updateApp(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), id, input);
-    return c.json({ app: await publicApp(app) });
+    return c.json({ app: publicApp(app) });
   })
   .delete("/:id", requireScope("write:apps"), async (c) => {
     await deleteApp(tenantScopeOf(c), actorOf(principalOf(c)), c.get("requestId"), pathId(c, "app", "App"));

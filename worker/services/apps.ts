@@ -31,7 +31,7 @@ function validateOptions(appType: AppType, options: Options) {
   return parseWith(appType.optionsSchema, options, `${appType.displayName} options`) as Options;
 }
 
-export async function publicApp(app: App) {
+export function publicApp(app: App) {
   const { appType } = findAppType(app.plugin, app.type);
   const masked: Options = { ...app.options };
   if (app.sealedSecrets) for (const key of secretKeys(appType.options)) masked[key] = SECRET_MASK;
@@ -92,7 +92,7 @@ export async function createApp(
     createdAt: now,
     updatedAt: now,
   };
-  const shown = await publicApp(app);
+  const shown = publicApp(app);
   await scope.db.batch([
     scope.insert(apps, app),
     auditEntry(scope, actor, requestId, { action: "app.create", targetType: "app", targetId: app.id, after: { name: app.name, plugin: app.plugin, type: app.type, options: shown.options } }),
@@ -117,7 +117,7 @@ export async function updateApp(scope: TenantScope, env: Env, actor: Actor, requ
     sealedSecrets = await sealSecrets(env, scope.tenantId, split.secrets);
   }
   const after: App = { ...before, name: input.name ?? before.name, options: plain, sealedSecrets, updatedAt: new Date() };
-  const [shownBefore, shownAfter] = await Promise.all([publicApp(before), publicApp(after)]);
+  const [shownBefore, shownAfter] = [publicApp(before), publicApp(after)];
   await scope.db.batch([
     scope.update(apps, { name: after.name, options: after.options, sealedSecrets: after.sealedSecrets, updatedAt: after.updatedAt }, eq(apps.id, appId)),
     auditEntry(scope, actor, requestId, {

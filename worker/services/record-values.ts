@@ -3,6 +3,7 @@ import { recordProperties, type Property, type RecordProperty } from "../db/sche
 import type { TenantScope } from "../db/tenant-scope";
 import { newId } from "../ids";
 import { coerce } from "../properties/coerce";
+import { runBatch } from "../db/client";
 
 export interface AppliedValues {
   /** Keys of Properties whose stored values changed. */
@@ -77,6 +78,6 @@ export async function applyRecordValues(
     const gone = before.filter((b) => b.position >= next.length).map((b) => b.id);
     if (gone.length) writes.push(scope.delete(recordProperties, inArray(recordProperties.id, gone)));
   }
-  if (writes.length) await scope.db.batch(writes as [(typeof writes)[number], ...typeof writes]);
+  await runBatch(scope.db, writes);
   return { changed, invalid };
 }

@@ -12,6 +12,7 @@ import { findApp } from "./apps";
 import { auditEntry } from "./audit-log";
 import { newPropertyRow, staleMarks } from "./properties";
 import { sourceRuntime, type SourceRuntime } from "./source-runtime";
+import { runBatch } from "../db/client";
 
 type Options = Record<string, unknown>;
 export const PREVIEW_LIMIT = 10;
@@ -168,7 +169,7 @@ export async function createSource(
       after: { name: source.name, appId: source.appId, type: source.type, options, role: source.role, filters: source.filters, identity: input.identity ?? null },
     }),
   );
-  await scope.db.batch(writes as [(typeof writes)[number], ...typeof writes]);
+  await runBatch(scope.db, writes);
   return source;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ImportRequest, Row } from "../../../plugins/contract";
 import { purchasesOf, user } from "../../../plugins/sample/dataset";
-import { adminConnection, FIXTURE_APP, recordingContext, tableSource, uniqueName } from "./mysql-support";
+import { adminConnection, FIXTURE_APP, recordingContext, tableSource, uniqueName, dropTable } from "./mysql-support";
 
 type Options = { table: string; columns?: string[] };
 
@@ -72,14 +72,7 @@ describe("MySQL table Source: importRecords with ties on the mark", () => {
     }
   });
 
-  afterAll(async () => {
-    const admin = await adminConnection();
-    try {
-      await admin.command(`DROP TABLE IF EXISTS \`${table}\``);
-    } finally {
-      await admin.close();
-    }
-  });
+  afterAll(() => dropTable(table));
 
   const key = (r: Row) => `${r.region}/${r.id}`;
   const sortByMark = (rows: Row[], mark: string) => [...rows].sort((a, b) => byText(String(a[mark]), String(b[mark])) || byText(String(a.region), String(b.region)) || Number(a.id) - Number(b.id));

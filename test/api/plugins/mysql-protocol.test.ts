@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authProof } from "../../../plugins/mysql/wire/auth";
-import { adminConnection, dataStatements, FIXTURE_APP, mysqlApp, querySource, read, recordingContext, tableSource, uniqueName } from "./mysql-support";
+import { adminConnection, dataStatements, FIXTURE_APP, mysqlApp, querySource, read, recordingContext, tableSource, uniqueName, dropTable } from "./mysql-support";
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -72,14 +72,7 @@ describe("MySQL values", () => {
     }
   });
 
-  afterAll(async () => {
-    const admin = await adminConnection();
-    try {
-      await admin.command(`DROP TABLE IF EXISTS \`${table}\``);
-    } finally {
-      await admin.close();
-    }
-  });
+  afterAll(() => dropTable(table));
 
   it("keeps every value exact and JSON-safe: decimals and big integers as text, times as ISO-8601 UTC, bytes as hex", async () => {
     const { ctx } = recordingContext();

@@ -35,6 +35,18 @@ export function adminConnection(): Promise<MysqlConnection> {
   return MysqlConnection.connect({ ...MYSQL_FIXTURE, tls: false, timeoutMs: 5000 });
 }
 
+/** Runs setup or teardown on an admin connection that is always closed afterwards. */
+export async function withAdmin<T>(work: (admin: MysqlConnection) => Promise<T>): Promise<T> {
+  const admin = await adminConnection();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
+export const dropTable = (table: string) => withAdmin((admin) => admin.command(`DROP TABLE IF EXISTS \`${table}\``));
+
 export const read = (key: string, column: string, aggregation: PropertyRead["aggregation"], extra: Partial<PropertyRead> = {}): PropertyRead => ({
   key,
   column,

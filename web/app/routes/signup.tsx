@@ -7,6 +7,7 @@ import { callApi, formError, relayCookies } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/origin.server";
 import { optionalSession } from "../lib/session.server";
 import type { FormFailure } from "../lib/types";
+import { NewPasswordField } from "../components/NewPasswordField";
 
 export const meta: MetaFunction = () => [{ title: "Create your workspace · Groupflow" }];
 
@@ -40,16 +41,7 @@ export default function SignUp() {
           <FormError error={error} fields={[...FIELDS]} />
           <Field label="Your name" name="name" autoComplete="name" required maxLength={100} error={error} autoFocus />
           <Field label="Work email" name="email" type="email" autoComplete="email" required error={error} />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={10}
-            hint="At least 10 characters."
-            error={error}
-          />
+          <NewPasswordField error={error} />
           <WorkspaceFields nameField="workspaceName" slugField="workspaceSlug" error={error} />
           <button type="submit" className="primary" disabled={busy}>
             {busy ? "Creating…" : "Create workspace"}

@@ -3,6 +3,7 @@ import { Field } from "../Field";
 import { FormError } from "../FormError";
 import { errorOf } from "../../lib/form-errors";
 import type { InvitationView } from "../../lib/types";
+import { NewPasswordField } from "../NewPasswordField";
 
 interface Props {
   invitation: InvitationView;
@@ -67,16 +68,7 @@ export function InvitationAnswer({ invitation, me, result }: Props) {
       <p className="muted">Create your account to join.</p>
       <FormError error={error} fields={["name", "password"]} />
       <Field label="Your name" name="name" autoComplete="name" required maxLength={100} error={error} autoFocus />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={10}
-        hint="At least 10 characters."
-        error={error}
-      />
+      <NewPasswordField error={error} />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? "Joining…" : "Create account and join"}
       </button>
