@@ -167,6 +167,13 @@ export interface SourceType<AppOptions = unknown, SourceOptions = unknown> {
   optionsSchema: z.ZodType<SourceOptions, z.ZodTypeDef, unknown>;
   /** Whether recordProperties reads per-record placeholders (`{{ key }}`) rather than an identity column. */
   keyedBy: "identity_column" | "placeholders";
+  /**
+   * Sources whose values only arrive by Import (the API or the Source's webhook): there is nothing
+   * to read back, so hydration keeps what was last imported instead of asking the plugin.
+   */
+  pushOnly?: boolean;
+  /** How many rows a bulk import will read, when the system can tell cheaply; shown as a Run's progress. */
+  countRows?(app: AppOptions, source: SourceOptions, request: Pick<ImportRequest, "incremental">, ctx: PluginContext): Promise<number>;
   /** For Sources keyed by placeholders: the Property keys its options refer to (e.g. `{{ user_id }}` in a query). */
   placeholders?(source: SourceOptions): string[];
   /** Lists the choices for a `dynamicChoices` option, given the options chosen so far. */

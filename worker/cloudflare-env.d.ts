@@ -3,6 +3,10 @@ declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
     FILES: R2Bucket;
+    RUN_PAGES: Queue<import("./queues/messages").RunPageMessage>;
+    HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
+    DEAD_LETTERS: Queue<unknown>;
+    RECORDS: DurableObjectNamespace<import("../durable-objects/record-object").RecordObject>;
     /** 32 random bytes, base64: the key App secrets are sealed with. Set with `wrangler secret put`. */
     APP_SECRETS_KEY?: string;
     APP_ENV: string;

@@ -5,7 +5,10 @@ import type { Database } from "./db/client";
 import type { ApiKey, Session, User } from "./db/schema";
 import type { Env } from "./env";
 
-export type Actor = { type: "user" | "api_key"; id: string };
+export type Actor = { type: "user" | "api_key" | "system"; id: string };
+
+/** What the pipeline writes in the audit log when no person or key asked for the change (e.g. a merge). */
+export const SYSTEM_ACTOR: Actor = { type: "system", id: "pipeline" };
 
 export type Principal =
   | {

@@ -8,6 +8,17 @@ export function randomBase32(length: number): string {
   return out;
 }
 
-export type IdPrefix = "ten" | "usr" | "mem" | "ses" | "inv" | "key" | "aud" | "app" | "src" | "prp" | "rec" | "rpv" | "fil" | "sch" | "run";
+export type IdPrefix = "ten" | "usr" | "mem" | "ses" | "inv" | "key" | "aud" | "app" | "src" | "prp" | "rec" | "rpv" | "fil" | "sch" | "run" | "imp" | "chg" | "dlq";
 
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase32(24)}`;
+
+/**
+ * The same id for the same parts, unguessable without them: lets a redelivered message or a
+ * retried request name the row it already wrote, so inserting it again does nothing.
+ */
+export async function derivedId(prefix: IdPrefix, ...parts: string[]): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\u0000"))));
+  let out = "";
+  for (const b of digest.subarray(0, 24)) out += ALPHABET[b & 31];
+  return `${prefix}_${out}`;
+}

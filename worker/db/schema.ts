@@ -21,6 +21,8 @@ export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
+  /** Days Imports and finished Runs are kept before the scheduled cleanup deletes them. */
+  importRetentionDays: integer("import_retention_days").notNull().default(30),
   createdAt: createdAt(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
@@ -119,7 +121,7 @@ export const auditLog = sqliteTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    actorType: text("actor_type").$type<"user" | "api_key">().notNull(),
+    actorType: text("actor_type").$type<"user" | "api_key" | "system">().notNull(),
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
@@ -185,6 +187,8 @@ export const sources = sqliteTable(
     identityPropertyId: text("identity_property_id"),
     /** Rows that fail these are not this Source's: ignored by imports, previews and every Property it provides. */
     filters: text("filters", { mode: "json" }).$type<PropertyFilter[]>().notNull().default([]),
+    /** The webhook signing secret, AES-GCM sealed like App secrets; null until one is generated. */
+    sealedWebhookSecret: text("sealed_webhook_secret"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -224,6 +228,8 @@ export const records = sqliteTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
+    /** Set when a confirming Run no longer found the Record's row in its primary Source. */
+    missingSince: integer("missing_since", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -358,7 +364,12 @@ export const runs = sqliteTable(
     trigger: text("trigger").$type<"schedule" | "manual">().notNull(),
     incremental: integer("incremental", { mode: "boolean" }).notNull(),
     cursor: text("cursor"),
+    /** The next page to read; a queue message for a lower page was already stored and is skipped. */
     page: integer("page").notNull(),
+    /** Set once the last page is stored; the Run completes when its Imports are all processed too. */
+    readComplete: integer("read_complete", { mode: "boolean" }).notNull().default(false),
+    /** How many rows the Source said it would return, when it can tell; drives percentComplete. */
+    rowsTotal: integer("rows_total"),
     highWaterMarkStart: text("high_water_mark_start"),
     highWaterMark: text("high_water_mark"),
     counters: text("counters", { mode: "json" }).$type<RunCounters>().notNull(),
@@ -379,3 +390,87 @@ export const runs = sqliteTable(
 
 export type Schedule = typeof schedules.$inferSelect;
 export type Run = typeof runs.$inferSelect;
+
+/* ---------- Imports, Record history, dead letters ---------- */
+
+export const IMPORT_STATES = ["pending", "associated", "processed", "failed"] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
+/** One piece of data that arrived for one person: a Source row of a Run, an API import or a webhook delivery. */
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    sourceId: text("source_id").references(() => sources.id, { onDelete: "set null" }),
+    runId: text("run_id").references(() => runs.id, { onDelete: "set null" }),
+    /** The Run page it was read on: hydration messages name a page, so a redelivery finds the same Imports. */
+    page: integer("page"),
+    /** api, webhook or run: how it arrived. */
+    via: text("via").$type<"api" | "webhook" | "run">().notNull(),
+    recordId: text("record_id").references(() => records.id, { onDelete: "set null" }),
+    /** Property key (or Source column for Run rows) → value, as it arrived. */
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    state: text("state").$type<ImportState>().notNull(),
+    error: text("error"),
+    createdAt: createdAt(),
+    processedAt: integer("processed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("imports_tenant_created_idx").on(t.tenantId, t.createdAt),
+    index("imports_run_page_idx").on(t.runId, t.page),
+    index("imports_record_idx").on(t.recordId, t.createdAt),
+  ],
+);
+
+export type Import = typeof imports.$inferSelect;
+
+export interface PropertyChange {
+  key: string;
+  before: (string | null)[];
+  after: (string | null)[];
+}
+
+/** What one application of data changed on a Record: the Record's timeline. */
+export const recordChanges = sqliteTable(
+  "record_changes",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    recordId: text("record_id")
+      .notNull()
+      .references(() => records.id, { onDelete: "cascade" }),
+    /** The Imports whose arrival caused this change (coalesced work can carry several). */
+    importIds: text("import_ids", { mode: "json" }).$type<string[]>().notNull(),
+    runId: text("run_id"),
+    changes: text("changes", { mode: "json" }).$type<PropertyChange[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("record_changes_record_idx").on(t.recordId, t.createdAt), index("record_changes_tenant_created_idx").on(t.tenantId, t.createdAt)],
+);
+
+export type RecordChange = typeof recordChanges.$inferSelect;
+
+/** Queue messages that failed every retry, kept so an admin can see why and replay them. */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    queue: text("queue").notNull(),
+    body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** The last error the consumer saw before giving up. */
+    error: text("error"),
+    createdAt: createdAt(),
+    replayedAt: integer("replayed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("dead_letters_tenant_created_idx").on(t.tenantId, t.createdAt)],
+);
+
+export type DeadLetter = typeof deadLetters.$inferSelect;

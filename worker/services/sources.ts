@@ -127,6 +127,7 @@ export async function createSource(
     identityColumn: null,
     identityPropertyId: null,
     filters: input.filters,
+    sealedWebhookSecret: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -17,7 +17,7 @@ export async function slugTaken(db: Database, slug: string) {
 
 export function newWorkspaceRows(input: { name: string; slug: string }, ownerId: string) {
   const now = new Date();
-  const tenant: Tenant = { id: newId("ten"), name: input.name, slug: input.slug, createdAt: now, updatedAt: now };
+  const tenant: Tenant = { id: newId("ten"), name: input.name, slug: input.slug, importRetentionDays: 30, createdAt: now, updatedAt: now };
   const membership: Membership = { id: newId("mem"), tenantId: tenant.id, userId: ownerId, role: "owner", createdAt: now };
   return { tenant, membership };
 }

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** Read page `page` of Run `runId`; a message for a page the Run already stored is acknowledged without work. */
+export const runPageMessageSchema = z.object({
+  kind: z.literal("run-page"),
+  tenantId: z.string(),
+  runId: z.string(),
+  page: z.number().int().min(0),
+});
+export type RunPageMessage = z.infer<typeof runPageMessageSchema>;
+
+/** Identify and hydrate these Imports; ones already processed are skipped, so a redelivery changes nothing twice. */
+export const hydrationMessageSchema = z.object({
+  kind: z.literal("hydrate"),
+  tenantId: z.string(),
+  importIds: z.array(z.string()).min(1).max(1000),
+});
+export type HydrationMessage = z.infer<typeof hydrationMessageSchema>;
+
+export const QUEUES = {
+  runPages: "groupflow-run-pages",
+  hydration: "groupflow-hydration",
+  deadLetters: "groupflow-dead-letters",
+} as const;
+
+/** Attempts before a message is given up and kept as a dead letter (wrangler.toml's max_retries + 1). */
+export const MAX_ATTEMPTS = 4;
