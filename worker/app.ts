@@ -10,6 +10,7 @@ import { appRoutes } from "./routes/apps";
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
 import { fileRoutes, isFileUpload } from "./routes/files";
+import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { pluginRoutes } from "./routes/plugins";
@@ -17,6 +18,7 @@ import { runRoutes } from "./routes/runs";
 import { scheduleRoutes } from "./routes/schedules";
 import { propertyRoutes } from "./routes/properties";
 import { sourceRoutes } from "./routes/sources";
+import { sourceHookRoutes, webhookSecretRoutes } from "./routes/webhooks";
 import { workspaceRoutes } from "./routes/workspaces";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -41,15 +43,21 @@ const api = new Hono<AppEnv>()
   .route("/plugins", pluginRoutes)
   .route("/apps", appRoutes)
   .route("/sources", sourceRoutes)
+  .route("/sources", webhookSecretRoutes)
   .route("/properties", propertyRoutes)
   .route("/schedules", scheduleRoutes)
   .route("/runs", runRoutes)
+  .route("/imports", importRoutes)
   .route("/files", fileRoutes);
+
+/** Webhooks are called by other systems: no session or API key, each delivery is signed instead. */
+const hooks = new Hono<AppEnv>().use(limitJsonBody).route("/sources", sourceHookRoutes);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)
   .get("/health", (c) => c.json({ ok: true }))
-  .route("/api/v1", api);
+  .route("/api/v1", api)
+  .route("/hooks", hooks);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "plugin_error"
+  | "unprocessable"
   | "rate_limited"
   | "internal_error";
 
@@ -28,6 +29,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unsupported_media_type: 415,
   /** An outside system refused or failed (bad table, wrong password, unreachable host): the request was fine, the target was not. */
   plugin_error: 422,
+  /** Well-formed, but nothing can be done with it: e.g. an Import that names no Record. */
+  unprocessable: 422,
   rate_limited: 429,
   internal_error: 500,
 };

@@ -2,7 +2,13 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALL_SCOPES } from "../../worker/auth/scopes";
 import { app } from "../../worker/app";
+import { createDb } from "../../worker/db/client";
+import { TenantScope } from "../../worker/db/tenant-scope";
+import { listProperties } from "../../worker/services/properties";
+import { resolveRecord } from "../../worker/services/record-identity";
+import { applyRecordValues } from "../../worker/services/record-values";
 import { addMember, api, type Caller, createKey, signUp, unique, type Workspace, workspaceSnapshot } from "../support/api";
+import { deliverSigned } from "../support/webhooks";
 
 /**
  * Workspace B (by session and by an all-scopes API key) against workspace A's objects.
@@ -20,6 +26,8 @@ interface AIds {
   fileId: string;
   scheduleId: string;
   runId: string;
+  recordId: string;
+  importId: string;
   marker: string[];
 }
 
@@ -44,6 +52,7 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "DELETE /api/v1/sources/:id": (a) => ({ path: `/sources/${a.sourceId}` }),
   "GET /api/v1/sources/:id/preview": (a) => ({ path: `/sources/${a.sourceId}/preview` }),
   "GET /api/v1/sources/:id/columns": (a) => ({ path: `/sources/${a.sourceId}/columns` }),
+  "POST /api/v1/sources/:id/webhook-secret": (a) => ({ path: `/sources/${a.sourceId}/webhook-secret` }),
   "POST /api/v1/properties": (a) => ({ path: "/properties", body: { key: "b_country", type: "string", sourceId: a.sourceId, column: "country" } }),
   "GET /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}` }),
   "PATCH /api/v1/properties/:id": (a) => ({ path: `/properties/${a.propertyId}`, body: { key: "stolen" } }),
@@ -53,6 +62,8 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "PATCH /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}`, body: { name: "stolen" } }),
   "DELETE /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}` }),
   "GET /api/v1/runs/:id": (a) => ({ path: `/runs/${a.runId}` }),
+  "GET /api/v1/records/:id": (a) => ({ path: `/records/${a.recordId}` }),
+  "GET /api/v1/imports/:id": (a) => ({ path: `/imports/${a.importId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
   "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
 };
@@ -61,6 +72,8 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
 const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload?: string; sessionOnly?: boolean }> = {
   "GET /api/v1/workspace": { path: "/workspace" },
   "PATCH /api/v1/workspace": { path: "/workspace", body: () => ({ name: "B renamed" }) },
+  // Before POST /workspaces, which moves B's session into a new workspace without B's email Property.
+  "POST /api/v1/imports": { path: "/imports", body: () => ({ email: `${unique("b")}@example.com` }) },
   "GET /api/v1/workspaces": { path: "/workspaces", sessionOnly: true },
   "POST /api/v1/workspaces": { path: "/workspaces", body: () => ({ name: "B two", slug: unique("btwo") }), sessionOnly: true },
   "GET /api/v1/auth/session": { path: "/auth/session", sessionOnly: true },
@@ -78,6 +91,8 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "GET /api/v1/properties": { path: "/properties" },
   "GET /api/v1/schedules": { path: "/schedules" },
   "GET /api/v1/runs": { path: "/runs" },
+  "GET /api/v1/records": { path: "/records" },
+  "GET /api/v1/imports": { path: "/imports" },
   "GET /api/v1/files": { path: "/files" },
   "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
 };
@@ -90,6 +105,8 @@ const NOT_WORKSPACE_DATA = new Set([
   "POST /api/v1/auth/logout",
   "POST /api/v1/invitations/lookup",
   "POST /api/v1/invitations/accept",
+  // Public: the signature with the Source's secret names the workspace (cross-workspace test below).
+  "POST /hooks/sources/:sourceId",
 ]);
 
 const served = () => {
@@ -100,6 +117,7 @@ const served = () => {
 let a: Workspace;
 let aIds: AIds;
 let bCallers: [string, Caller][];
+let webhooks: { a: { sourceId: string; secret: string }; b: { tenantId: string; sourceId: string; secret: string } };
 
 beforeAll(async () => {
   a = await signUp("tenanta");
@@ -121,6 +139,18 @@ beforeAll(async () => {
     .bind(runId, a.workspace.id, schedule.body.schedule.id, Date.now(), Date.now())
     .run();
   const file = await api("POST", "/files?name=a-customers.csv", { as: a.owner, rawBody: "email\na@example.com\n", headers: { "content-type": "text/csv" } });
+  const aScope = new TenantScope(createDb(env.DB), a.workspace.id);
+  const aProperties = await listProperties(aScope);
+  const emailProperty = aProperties.find((p) => p.key === "email")!;
+  const resolved = await resolveRecord(aScope, [{ propertyId: emailProperty.id, value: "a-record@example.com" }], { create: true });
+  const recordId = (resolved as { recordId: string }).recordId;
+  await applyRecordValues(aScope, recordId, aProperties, { email: ["a-record@example.com"], first_name: ["A's customer"] });
+  const aHook = await api("POST", `/sources/${source.body.source.id}/webhook-secret`, { as: a.owner });
+  // Written directly, not through POST /imports, so no hydration runs and changes A while B's calls are checked.
+  const importId = "imp_isolationisolationisolat";
+  await env.DB.prepare(`insert into imports (id, tenant_id, source_id, via, data, state, created_at) values (?, ?, ?, 'api', '{"email":"a@example.com"}', 'pending', ?)`)
+    .bind(importId, a.workspace.id, source.body.source.id, Date.now())
+    .run();
   aIds = {
     memberId: member.memberId,
     invitationId: invite.body.invitation.id,
@@ -132,10 +162,17 @@ beforeAll(async () => {
     fileId: file.body.file.id,
     scheduleId: schedule.body.schedule.id,
     runId,
-    marker: [schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
+    recordId,
+    importId,
+    marker: [recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");
+  const bApp = await api("POST", "/apps", { as: b.owner, body: { name: "B's API", plugin: "push", type: "push" } });
+  const bSource = await api("POST", "/sources", { as: b.owner, body: { appId: bApp.body.app.id, name: "B's pushed", type: "push" } });
+  await api("POST", "/properties", { as: b.owner, body: { key: "email", type: "email", unique: true, sourceId: bSource.body.source.id, column: "email" } });
+  const bHook = await api("POST", `/sources/${bSource.body.source.id}/webhook-secret`, { as: b.owner });
+  webhooks = { a: { sourceId: source.body.source.id, secret: aHook.body.secret }, b: { tenantId: b.workspace.id, sourceId: bSource.body.source.id, secret: bHook.body.secret } };
   bCallers = [
     ["B's session", b.owner],
     ["B's API key", { key: bKey.secret }],
@@ -185,9 +222,21 @@ describe("tenant isolation", () => {
     });
   }
 
+  it("POST /hooks/sources/:sourceId: a signature made with one workspace's secret stores nothing in the other's Source", async () => {
+    const imports = async () => (await env.DB.prepare("select tenant_id, count(*) as n from imports group by tenant_id having tenant_id in (?, ?)").bind(a.workspace.id, webhooks.b.tenantId).all()).results;
+    const body = JSON.stringify({ email: "crossed@example.com" });
+    const before = await imports();
+    const intoB = await deliverSigned(webhooks.b.sourceId, webhooks.a.secret, body);
+    const intoA = await deliverSigned(webhooks.a.sourceId, webhooks.b.secret, body);
+    expect([intoB.status, intoA.status]).toEqual([401, 401]);
+    expect(intoB.body).toEqual(intoA.body);
+    expect(await imports()).toEqual(before);
+  });
+
   it("A still sees all of its own objects afterwards", async () => {
     expect((await api("GET", `/schedules/${aIds.scheduleId}`, { as: a.owner })).body.schedule.name).toBe("A's schedule");
     expect((await api("GET", `/runs/${aIds.runId}`, { as: a.owner })).body.run.state).toBe("complete");
+    expect((await api("GET", `/records/${aIds.recordId}`, { as: a.owner })).body.record.identities).toEqual([{ key: "email", value: "a-record@example.com" }]);
     expect((await api("GET", `/apps/${aIds.appId}`, { as: a.owner })).body.app.name).toBe("A's sample");
     expect((await api("GET", `/sources/${aIds.sourceId}`, { as: a.owner })).body.source.name).toBe("A's users");
     expect((await api("GET", `/properties/${aIds.propertyId}`, { as: a.owner })).body.property.key).toBe("first_name");

@@ -2,11 +2,12 @@ import type { AppType, OptionSpec, Plugin, SourceType } from "../../plugins/cont
 import { csvPlugin } from "../../plugins/csv";
 import { mysqlPlugin } from "../../plugins/mysql";
 import { postgresPlugin } from "../../plugins/postgres";
+import { pushPlugin } from "../../plugins/push";
 import { samplePlugin } from "../../plugins/sample";
 import { ApiError } from "../errors";
 
 /** The installed plugins. Adding a plugin is adding it here. */
-export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin];
+export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin];
 
 export function findAppType(pluginName: string, type: string): { plugin: Plugin; appType: AppType } {
   const plugin = PLUGINS.find((p) => p.name === pluginName);
@@ -49,6 +50,7 @@ export function describePlugins() {
         options: s.options,
         keyedBy: s.keyedBy,
         bulkImport: Boolean(s.importRecords),
+        pushOnly: Boolean(s.pushOnly),
       })),
       destinations: app.destinations.map((d) => ({ type: d.type, displayName: d.displayName, description: d.description, options: d.options })),
     })),

@@ -1,8 +1,13 @@
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { chunk } from "../db/chunk";
-import { imports, type Import } from "../db/schema";
+import { runBatch } from "../db/client";
+import { afterPageCursor, encodePageCursor } from "../db/page-cursor";
+import { apps, imports, properties, sources, type Import, type ImportState } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
-import { runBatch } from "../db/client";
+import { ApiError, notFound } from "../errors";
+import { derivedId, newId } from "../ids";
+import { classifyImportKeys, importKeyWarnings, isPushOnly, type ImportKeys } from "../pipeline/import-keys";
 import type { HydrationMessage } from "../queues/messages";
 
 /** Imports per hydration message: one batch of Records read from each Source at once. */
@@ -66,4 +71,114 @@ export async function storeImports(scope: TenantScope, env: Env, origin: ImportO
   // Every id is queued again, not only the new ones: a retried request also recovers a lost enqueue.
   await enqueueHydration(env, scope.tenantId, items.map((i) => i.id));
   return { stored, duplicates: items.length - stored };
+}
+
+/** How a request's Imports arrived: by `POST /imports`, or by the webhook of one Source. */
+export type ImportChannel = { via: "api" } | { via: "webhook"; sourceId: string };
+
+/** What the sender learns of its request: per-import warnings carry the import's position in the request. */
+export interface ReceivedImports {
+  received: number;
+  stored: number;
+  duplicates: number;
+  importIds: string[];
+  warnings: { index: number; message: string }[];
+}
+
+/** What sorting Import keys needs: the workspace's Properties, which Sources are push-only, and Source names for warnings. */
+async function importKeyContext(scope: TenantScope) {
+  const [props, srcs, appRows] = await Promise.all([scope.select(properties), scope.select(sources), scope.select(apps)]);
+  const appById = new Map(appRows.map((a) => [a.id, a]));
+  const pushOnlySourceIds = new Set(srcs.filter((s) => isPushOnly(s, appById.get(s.appId)!)).map((s) => s.id));
+  return { properties: props, pushOnlySourceIds, sourceNames: new Map(srcs.map((s) => [s.id, s.name])) };
+}
+
+/** Whether hydration can find (or create) a Record for the Import: it sends a value for a unique Property. */
+function identifiesRecord(data: Record<string, unknown>, keys: ImportKeys) {
+  return [...keys.applied, ...keys.identifying].some((p) => p.unique && data[p.key] !== null && data[p.key] !== "");
+}
+
+/** With an Idempotency-Key, the same request sent again names the same Imports, so it stores nothing twice. */
+function importId(tenantId: string, channel: ImportChannel, idempotencyKey: string | undefined, index: number) {
+  if (idempotencyKey === undefined) return Promise.resolve(newId("imp"));
+  const origin = channel.via === "webhook" ? ["webhook", channel.sourceId] : ["api"];
+  return derivedId("imp", tenantId, ...origin, idempotencyKey, String(index));
+}
+
+/**
+ * Checks and stores the Imports of one API or webhook request, all or none: a request in which any
+ * Import cannot name a Record is refused whole, so the sender can fix and resend it as it is.
+ */
+export async function receiveImports(
+  scope: TenantScope,
+  env: Env,
+  channel: ImportChannel,
+  items: Record<string, unknown>[],
+  idempotencyKey: string | undefined,
+): Promise<ReceivedImports> {
+  const context = await importKeyContext(scope);
+  const warnings: ReceivedImports["warnings"] = [];
+  const unidentified: number[] = [];
+  items.forEach((data, index) => {
+    const keys = classifyImportKeys(data, context.properties, context.pushOnlySourceIds);
+    if (!identifiesRecord(data, keys)) unidentified.push(index);
+    for (const message of importKeyWarnings(keys, context.sourceNames)) warnings.push({ index, message });
+  });
+  if (unidentified.length) {
+    const unique = context.properties.filter((p) => p.unique).map((p) => p.key);
+    const which = unidentified.length === 1 ? `The import at index ${unidentified[0]} sends` : `The imports at indexes ${unidentified.join(", ")} send`;
+    throw new ApiError(
+      "unprocessable",
+      `${which} no value for a unique Property (${unique.join(", ") || "none defined yet"}), so no Record can be found; nothing was stored`,
+      { indexes: unidentified },
+    );
+  }
+  const ids = await Promise.all(items.map((_, index) => importId(scope.tenantId, channel, idempotencyKey, index)));
+  const origin = { via: channel.via, sourceId: channel.via === "webhook" ? channel.sourceId : null };
+  const { stored, duplicates } = await storeImports(scope, env, origin, items.map((data, i) => ({ id: ids[i]!, data })));
+  return { received: items.length, stored, duplicates, importIds: ids, warnings };
+}
+
+export const publicImport = (i: Import) => ({
+  id: i.id,
+  sourceId: i.sourceId,
+  runId: i.runId,
+  via: i.via,
+  recordId: i.recordId,
+  data: i.data,
+  state: i.state,
+  error: i.error,
+  createdAt: i.createdAt,
+  processedAt: i.processedAt,
+});
+
+export interface ImportFilter {
+  state?: ImportState;
+  recordId?: string;
+  runId?: string;
+  sourceId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Newest first, a page at a time. */
+export async function listImports(scope: TenantScope, filter: ImportFilter) {
+  const conditions: SQL[] = [];
+  if (filter.state) conditions.push(eq(imports.state, filter.state));
+  if (filter.recordId) conditions.push(eq(imports.recordId, filter.recordId));
+  if (filter.runId) conditions.push(eq(imports.runId, filter.runId));
+  if (filter.sourceId) conditions.push(eq(imports.sourceId, filter.sourceId));
+  if (filter.cursor) conditions.push(afterPageCursor(filter.cursor, imports));
+  const rows = await scope
+    .select(imports, conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(imports.createdAt), desc(imports.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  return { imports: page, nextCursor: rows.length > filter.limit ? encodePageCursor(page[page.length - 1]!) : null };
+}
+
+export async function findImport(scope: TenantScope, importId: string) {
+  const found = await scope.findOne(imports, eq(imports.id, importId));
+  if (!found) throw notFound("Import");
+  return found;
 }

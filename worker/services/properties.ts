@@ -78,11 +78,14 @@ function assertCoherent(def: PropertyDefinition) {
   if (def.isArray && !(def.aggregation === "exact" || ordered)) fail("array", `Array Properties collect values: use "exact", "most_recent" or "least_recent"`);
 }
 
-/** Every column the definition names must exist in the Source, checked against the live system. */
+/**
+ * Every column the definition names must exist in the Source, checked against the live system.
+ * A push Source's values arrive under Property keys, so a Property's own key is its one column.
+ */
 async function assertColumnsExist(scope: TenantScope, env: Env, def: PropertyDefinition) {
   const source = await findSource(scope, def.sourceId);
   const { runtime } = await runtimeFor(scope, env, source);
-  const columns = new Set((await sourceColumns(runtime)).map((c) => c.name));
+  const columns = new Set(runtime.sourceType.pushOnly ? [def.key] : (await sourceColumns(runtime)).map((c) => c.name));
   const named: [string, string][] = [
     ["column", def.column],
     ...(def.sortColumn ? [["sortColumn", def.sortColumn] as [string, string]] : []),

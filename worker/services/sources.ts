@@ -23,6 +23,9 @@ export interface IdentityInput {
   propertyType?: PropertyType;
 }
 
+/** Where a Source's signed webhook receives imports (mounted outside /api/v1, in app.ts). */
+export const webhookPath = (sourceId: string) => `/hooks/sources/${sourceId}`;
+
 export function publicSource(source: Source, identityKey: string | null) {
   return {
     id: source.id,
@@ -33,6 +36,7 @@ export function publicSource(source: Source, identityKey: string | null) {
     role: source.role,
     filters: source.filters,
     identity: source.identityColumn ? { column: source.identityColumn, propertyId: source.identityPropertyId, propertyKey: identityKey } : null,
+    webhook: { url: webhookPath(source.id), hasSecret: source.sealedWebhookSecret !== null },
     createdAt: source.createdAt,
     updatedAt: source.updatedAt,
   };
@@ -135,6 +139,10 @@ export async function createSource(
   if (runtime.sourceType.keyedBy === "placeholders") {
     if (input.identity) throw new ApiError("invalid_request", "Query Sources are tied to Records by their placeholders, not an identity column", { field: "identity" });
     await assertPlaceholdersExist(scope, runtime);
+    writes.push(scope.insert(sources, source));
+  } else if (runtime.sourceType.pushOnly) {
+    // A push Source has no columns: the imports sent to it carry its unique Properties' values.
+    if (input.identity) throw new ApiError("invalid_request", "Push Sources have no identity column; give them a unique Property instead", { field: "identity" });
     writes.push(scope.insert(sources, source));
   } else {
     const identity = input.identity;
