@@ -36,6 +36,8 @@ const fileSource = defineSourceType<AppOptions, SourceOptions>({
     return { columns: columnsOf(layout), rows };
   },
   importRecords: (_app, source, request, ctx) => importPage(ctx, source, request),
+  // No countRows: only parsing the whole file counts its rows (a quoted field may hold line breaks),
+  // which costs as much as the import, and a guess from the head would pass for an exact count.
   recordProperties: (_app, source, request, ctx) => readRecordProperties(ctx, source, request),
 });
 

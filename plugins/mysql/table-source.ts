@@ -31,25 +31,26 @@ function bindOrRefuse(column: CatalogColumn, text: string, what: string): BoundV
   return bound;
 }
 
-/** Pages in key order (and mark order for incremental imports), each page starting strictly after the last row of the one before. */
-async function importPage(session: Session, options: TableOptions, request: ImportRequest): Promise<ImportPage> {
+/**
+ * The rows an import reads, before any cursor: the table, the Source's columns, and for incremental
+ * imports the mark and the conditions that keep rows at or past it. Paging and counting both start
+ * here, so they refuse the same Sources and agree on which rows are in.
+ */
+async function importScope(session: Session, options: TableOptions, incremental: ImportRequest["incremental"]) {
   const { table, shown } = await openTable(session, options);
   if (!table.primaryKey.length) {
     throw new PluginError("invalid_options", `"${table.name}" has no primary key, so its rows cannot be paged reliably; import a table that has one`);
   }
-  const mark = request.incremental ? await catalogColumn(session, table, shown, request.incremental.column) : undefined;
+  const mark = incremental ? await catalogColumn(session, table, shown, incremental.column) : undefined;
   if (mark && !isIncremental(mark.kind)) {
     throw new PluginError("invalid_options", `Column "${mark.name}" (${mark.columnType}) cannot hold a high-water mark; use a date, datetime, timestamp, integer or decimal column`);
   }
-  const order = mark ? [mark, ...table.primaryKey] : table.primaryKey;
-  const selected = [...shown, ...order.filter((c) => !shown.includes(c))];
-
   const where: string[] = [];
   const params: Param[] = [];
   if (mark) {
     // Rows without a mark cannot be placed after any mark; full imports read them.
     where.push(`${quoteIdentifier(mark.name)} IS NOT NULL`);
-    const after = request.incremental!.after;
+    const after = incremental!.after;
     if (after !== null) {
       // At, not after, the mark: rows sharing it may have arrived since; reading one twice is harmless, missing one is not.
       const bound = bindOrRefuse(mark, after, "The high-water mark");
@@ -57,6 +58,16 @@ async function importPage(session: Session, options: TableOptions, request: Impo
       params.push(bound.param);
     }
   }
+  return { table, shown, mark, where, params };
+}
+
+const whereClause = (where: string[]) => (where.length ? ` WHERE ${where.join(" AND ")}` : "");
+
+/** Pages in key order (and mark order for incremental imports), each page starting strictly after the last row of the one before. */
+async function importPage(session: Session, options: TableOptions, request: ImportRequest): Promise<ImportPage> {
+  const { table, shown, mark, where, params } = await importScope(session, options, request.incremental);
+  const order = mark ? [mark, ...table.primaryKey] : table.primaryKey;
+  const selected = [...shown, ...order.filter((c) => !shown.includes(c))];
   if (request.cursor !== null) {
     const position = decodeCursor(request.cursor, table.primaryKey.length, Boolean(mark));
     const values = mark ? [position.mark!, ...position.key] : position.key;
@@ -67,8 +78,7 @@ async function importPage(session: Session, options: TableOptions, request: Impo
   }
   const limit = Math.max(1, request.limit);
   const sql =
-    `SELECT ${selectList(selected)} FROM ${qualifiedTable(session, table)}` +
-    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
+    `SELECT ${selectList(selected)} FROM ${qualifiedTable(session, table)}${whereClause(where)}` +
     ` ORDER BY ${order.map((c) => quoteIdentifier(c.name)).join(", ")} LIMIT ?`;
   // One row more than asked says whether another page follows, without an empty last page.
   const { rows: fetched } = await session.query(sql, [...params, limit + 1]);
@@ -80,6 +90,13 @@ async function importPage(session: Session, options: TableOptions, request: Impo
   const helpers = selected.filter((c) => !shown.includes(c));
   for (const row of rows) for (const c of helpers) delete row[c.name];
   return { rows, nextCursor, highWaterMark };
+}
+
+/** The rows an import from the start reads: the whole table, or the rows at or past the mark. */
+async function countImportRows(session: Session, options: TableOptions, incremental: ImportRequest["incremental"]): Promise<number> {
+  const { table, where, params } = await importScope(session, options, incremental);
+  const { rows } = await session.query(`SELECT COUNT(*) AS count FROM ${qualifiedTable(session, table)}${whereClause(where)}`, params);
+  return Number(rows[0]!.count);
 }
 
 export const tableSource = defineSourceType<AppOptions, TableOptions>({
@@ -115,6 +132,10 @@ export const tableSource = defineSourceType<AppOptions, TableOptions>({
 
   async importRecords(app, source, request, ctx) {
     return withSession(app, ctx, (session) => importPage(session, source, request));
+  },
+
+  async countRows(app, source, request, ctx) {
+    return withSession(app, ctx, (session) => countImportRows(session, source, request.incremental));
   },
 
   async recordProperties(app, source, request, ctx) {

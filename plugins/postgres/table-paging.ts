@@ -6,7 +6,8 @@ import { quoteIdent } from "./identifiers";
  * Keyset paging over a table: each page starts strictly after the last row of the one before, by
  * (mark, key) for incremental imports and by key for full ones, so rows are neither skipped nor
  * repeated however large the table grows. The key is the primary key; a table without one falls
- * back to its physical row address; a view without one, to OFFSET.
+ * back to its physical row address; a view without one, to OFFSET. Counting an import's rows uses
+ * the same mark conditions, so the count and the pages cannot disagree on which rows are in.
  */
 
 const KEY_ALIAS = (i: number) => `__gf_key_${i}`;
@@ -44,6 +45,39 @@ function markText(column: TableColumn, ref: string): string {
   return `${ref}::text`;
 }
 
+interface Mark {
+  column: TableColumn;
+  ref: string;
+}
+
+/** The incremental import's mark column, refused as the import refuses it. */
+function markOf(exposed: TableColumn[], incremental: ImportRequest["incremental"]): Mark | null {
+  if (!incremental) return null;
+  const column = exposed.find((c) => c.name === incremental.column);
+  if (!column) throw new PluginError("not_found", `column "${incremental.column}" is not among this Source's columns: ${exposed.map((c) => c.name).join(", ")}`);
+  if (!column.incremental) throw new PluginError("invalid_options", `column "${column.name}" (${column.type}) cannot serve as a high-water mark; use a timestamp, date or number column`);
+  return { column, ref: `t.${quoteIdent(column.name)}` };
+}
+
+/** The conditions that pick an incremental import's rows; `bind` places a parameter and returns its placeholder. */
+function markConditions(mark: Mark, after: string | null, bind: (value: string) => string): string[] {
+  // A row without a mark has no place on the high-water line; full imports still read it.
+  const where = [`${mark.ref} IS NOT NULL`];
+  // At the mark itself, not past it: other rows may share the mark stored last time.
+  if (after !== null) where.push(`${mark.ref} >= ${bind(after)}`);
+  return where;
+}
+
+const binder = (params: string[]) => (value: string) => `$${params.push(value)}`;
+
+/** Counts the rows an import from the start reads: the whole table, or the rows at or past the mark. */
+export function planCount(target: string, exposed: TableColumn[], incremental: ImportRequest["incremental"]): { text: string; params: string[] } {
+  const mark = markOf(exposed, incremental);
+  const params: string[] = [];
+  const where = mark ? markConditions(mark, incremental!.after, binder(params)) : [];
+  return { text: `SELECT count(*) AS count FROM ${target} t${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`, params };
+}
+
 function orderKey(info: TableInfo): string[] | null {
   if (info.key.length) return info.key.map((k) => `t.${quoteIdent(k)}`);
   // Partitions each number their rows from the start, so the address alone repeats across them.
@@ -61,15 +95,9 @@ export function planPage(info: TableInfo, target: string, exposed: TableColumn[]
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(request.limit)));
   const cursor = request.cursor === null ? null : decodeCursor(request.cursor);
   const params: string[] = [];
-  const bind = (value: string) => `$${params.push(value)}`;
+  const bind = binder(params);
 
-  let mark: { column: TableColumn; ref: string } | null = null;
-  if (request.incremental) {
-    const column = exposed.find((c) => c.name === request.incremental!.column);
-    if (!column) throw new PluginError("not_found", `column "${request.incremental.column}" is not among this Source's columns: ${exposed.map((c) => c.name).join(", ")}`);
-    if (!column.incremental) throw new PluginError("invalid_options", `column "${column.name}" (${column.type}) cannot serve as a high-water mark; use a timestamp, date or number column`);
-    mark = { column, ref: `t.${quoteIdent(column.name)}` };
-  }
+  const mark = markOf(exposed, request.incremental);
   const key = orderKey(info);
   if (cursor && ("key" in cursor) !== (key !== null)) throw badCursor();
   if (cursor && "key" in cursor && (cursor.key.length !== key!.length || (mark !== null) !== (cursor.mark !== undefined))) throw badCursor();
@@ -80,12 +108,8 @@ export function planPage(info: TableInfo, target: string, exposed: TableColumn[]
   if (key) select.push(...key.map((k, i) => `${k}::text AS ${KEY_ALIAS(i)}`));
   if (mark) {
     select.push(`${mark.ref}::text AS ${MARK_ALIAS}`, `${markText(mark.column, mark.ref)} AS ${HWM_ALIAS}`);
-    // A row without a mark has no place on the high-water line; full imports still read it.
-    where.push(`${mark.ref} IS NOT NULL`);
     // An offset cursor keeps the first page's lower bound, or its offsets would shift under it.
-    const after = cursor && "offset" in cursor ? cursor.after : request.incremental!.after;
-    // At the mark itself, not past it: other rows may share the mark stored last time.
-    if (after !== null) where.push(`${mark.ref} >= ${bind(after)}`);
+    where.push(...markConditions(mark, cursor && "offset" in cursor ? cursor.after : request.incremental!.after, bind));
     order.push(mark.ref);
   }
   if (key) {

@@ -5,7 +5,7 @@ import { describeTable, exposedColumns, listTables, type TableColumn } from "./c
 import { identifierSchema, qualified, quoteIdent } from "./identifiers";
 import type { PostgresApp } from "./options";
 import { withSession } from "./session";
-import { planPage } from "./table-paging";
+import { planCount, planPage } from "./table-paging";
 import { ValueList } from "./value-lists";
 import { TABLE_SOURCE_OPTIONS } from "../shared/sql-options";
 
@@ -66,6 +66,14 @@ export const tableSource = defineSourceType<PostgresApp, TableOptions>({
       const info = await describeTable(s, app.schema, source.table);
       const plan = planPage(info, qualified(app.schema, source.table), exposedColumns(info, app.schema, source.table, source.columns), request);
       return plan.page((await s.query(plan.text, plan.params)).rows);
+    });
+  },
+
+  async countRows(app, source, request, ctx) {
+    return withSession(app, ctx, async (s) => {
+      const info = await describeTable(s, app.schema, source.table);
+      const plan = planCount(qualified(app.schema, source.table), exposedColumns(info, app.schema, source.table, source.columns), request.incremental);
+      return Number((await s.query(plan.text, plan.params)).rows[0]!.count);
     });
   },
 

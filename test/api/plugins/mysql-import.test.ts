@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ImportRequest, Row } from "../../../plugins/contract";
+import { type ImportRequest, PluginError, type Row } from "../../../plugins/contract";
 import { purchasesOf, user } from "../../../plugins/sample/dataset";
-import { adminConnection, FIXTURE_APP, recordingContext, tableSource, uniqueName, dropTable } from "./mysql-support";
+import { adminConnection, dataStatements, FIXTURE_APP, recordingContext, tableSource, uniqueName, dropTable } from "./mysql-support";
+import { refusal } from "./refusal";
 
 type Options = { table: string; columns?: string[] };
 
@@ -17,6 +18,15 @@ async function importAll(options: Options, limit: number, incremental?: ImportRe
     if (pages.length > 10_000) throw new Error("the import never ended");
   } while (cursor !== null);
   return { pages, rows: pages.flatMap((p) => p.rows) };
+}
+
+/** Counts as a Run would before its first page; the count is one statement beside the catalog reads. */
+async function countRows(options: Options, incremental?: ImportRequest["incremental"]) {
+  const { ctx, statements } = recordingContext();
+  const count = await tableSource.countRows!(FIXTURE_APP, options, { incremental }, ctx);
+  expect(statements).toContain("START TRANSACTION READ ONLY");
+  expect(dataStatements(statements)).toHaveLength(1);
+  return { count, statements };
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -41,6 +51,19 @@ describe("MySQL table Source: importRecords on the fixture", () => {
 
     const again = await importAll({ table: "users" }, 100, { column: "updated_at", after: mark });
     expect(again.rows).toEqual(expected.filter((u) => u.updated_at === mark));
+  });
+
+  it("counts the rows a full import reads, and those at or past the mark with the mark bound, not written into the statement", async () => {
+    for (const table of ["users", "purchases"]) expect((await countRows({ table })).count).toBe((await importAll({ table }, 2000)).rows.length);
+    expect((await countRows({ table: "purchases" })).count).toBe(4500);
+
+    const mark = user(600).updated_at as string;
+    const incremental = { column: "updated_at", after: mark };
+    const { rows } = await importAll({ table: "users", columns: ["email", "updated_at"] }, 250, incremental);
+    const { count, statements } = await countRows({ table: "users", columns: ["email", "updated_at"] }, incremental);
+    expect(count).toBe(rows.length);
+    expect(count).toBe(Array.from({ length: 1500 }, (_, i) => user(i + 1)).filter((u) => String(u.updated_at) >= mark).length);
+    expect(statements.join("\n")).not.toContain(mark.slice(0, 10));
   });
 
   it("keeps only the Source's columns in the rows, though it pages by the primary key too", async () => {
@@ -112,6 +135,36 @@ describe("MySQL table Source: importRecords with ties on the mark", () => {
     const { rows, pages } = await importAll({ table }, 4, { column: "version", after: null });
     expect(rows).toEqual([...all].sort((a, b) => Number(a.version) - Number(b.version) || byText(String(a.region), String(b.region)) || Number(a.id) - Number(b.id)));
     expect(pages.at(-1)!.highWaterMark).toBe(String(Math.max(...all.map((r) => Number(r.version)))));
+  });
+
+  it("counts what the import reads: rows without a mark only in full", async () => {
+    const requests: ImportRequest["incremental"][] = [undefined, { column: "changed_at", after: null }, { column: "changed_at", after: "2024-03-02T00:00:00Z" }];
+    const counts: number[] = [];
+    for (const incremental of requests) {
+      const { rows } = await importAll({ table }, 7, incremental);
+      const { count } = await countRows({ table }, incremental);
+      expect(count).toBe(rows.length);
+      counts.push(count);
+    }
+    // The three rows without a mark; the rest hold one.
+    expect(counts[0]! - counts[1]!).toBe(3);
+    expect(counts[2]).toBeGreaterThan(0);
+    expect(counts[2]).toBeLessThan(counts[1]!);
+  });
+
+  it("refuses to count exactly what the import refuses", async () => {
+    const { ctx } = recordingContext();
+    const refused = [
+      { incremental: { column: "note", after: null }, code: "invalid_options" },
+      { incremental: { column: "missing", after: null }, code: "not_found" },
+      { incremental: { column: "changed_at", after: "last tuesday" }, code: "invalid_options" },
+    ];
+    for (const { incremental, code } of refused) {
+      const counting = await refusal(tableSource.countRows!(FIXTURE_APP, { table }, { incremental }, ctx));
+      const importing = (await refusal(tableSource.importRecords!(FIXTURE_APP, { table }, { cursor: null, limit: 5, incremental }, ctx))) as PluginError;
+      expect(counting).toBeInstanceOf(PluginError);
+      expect(counting).toMatchObject({ code, message: importing.message });
+    }
   });
 
   it("refuses marks it cannot order by, cursors it did not make, and tables without a primary key", async () => {

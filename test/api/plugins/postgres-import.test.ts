@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ImportPage, ImportRequest, Row } from "../../../plugins/contract";
+import { type ImportPage, type ImportRequest, PluginError, type Row } from "../../../plugins/contract";
 import { user } from "../../../plugins/sample/dataset";
 import { FIXTURE_CUSTOMERS } from "../../support/customer-databases";
 import { adminSql, fixtureApp, isTransactionControl, recordingContext, scratchTable, tableSource } from "./postgres-support";
+import { refusal } from "./refusal";
 
 async function pageAll(table: string, request: Omit<ImportRequest, "cursor">, columns?: string[]) {
   const rows: Row[] = [];
@@ -21,6 +22,15 @@ async function pageAll(table: string, request: Omit<ImportRequest, "cursor">, co
     pages++;
   } while (cursor);
   return { rows, marks, pages };
+}
+
+/** Counts as a Run would before its first page, checking the count is one read-only statement after the catalog read. */
+async function countRows(table: string, incremental?: ImportRequest["incremental"], columns?: string[]) {
+  const { ctx, statements } = recordingContext();
+  const count = await tableSource.countRows!(fixtureApp, { table, columns }, { incremental }, ctx);
+  expect(statements[0]).toBe("BEGIN READ ONLY");
+  expect(statements.filter((s) => !isTransactionControl(s))).toHaveLength(2);
+  return { count, statements };
 }
 
 /** ISO-8601 UTC as the plugin writes a timestamptz mark: to the microsecond. */
@@ -48,6 +58,40 @@ describe("PostgreSQL importRecords on the fixture", () => {
     expect([...marks].sort()).toEqual(marks);
   });
 
+  it("counts the rows a full import pages through", async () => {
+    for (const table of ["users", "purchases"]) {
+      const { rows } = await pageAll(table, { limit: 2000 });
+      expect((await countRows(table)).count).toBe(rows.length);
+    }
+    expect((await countRows("purchases")).count).toBe(FIXTURE_CUSTOMERS * 3);
+  });
+
+  it("counts the rows at or past the mark, the mark bound as a parameter rather than written into the statement", async () => {
+    const mark = user(600).updated_at as string;
+    const incremental = { column: "updated_at", after: mark };
+    const { rows } = await pageAll("users", { limit: 250, incremental }, ["id", "email", "updated_at"]);
+    const { count, statements } = await countRows("users", incremental, ["id", "email", "updated_at"]);
+    expect(count).toBe(rows.length);
+    expect(count).toBe(Array.from({ length: FIXTURE_CUSTOMERS }, (_, i) => user(i + 1)).filter((u) => String(u.updated_at) >= mark).length);
+    expect(statements.join("\n")).not.toContain(mark.slice(0, 10));
+    expect((await countRows("users", { column: "updated_at", after: null })).count).toBe(FIXTURE_CUSTOMERS);
+  });
+
+  it("refuses to count by a mark column exactly as the import refuses it", async () => {
+    const { ctx } = recordingContext();
+    for (const [column, code] of [["email", "invalid_options"], ["changed", "not_found"]] as const) {
+      const incremental = { column, after: null };
+      const counting = await refusal(tableSource.countRows!(fixtureApp, { table: "users" }, { incremental }, ctx));
+      const importing = (await refusal(tableSource.importRecords!(fixtureApp, { table: "users" }, { cursor: null, limit: 10, incremental }, ctx))) as PluginError;
+      expect(counting).toBeInstanceOf(PluginError);
+      expect(counting).toMatchObject({ code, message: importing.message });
+    }
+    // A column the table has but the Source does not show is as unknown to the count as to the import.
+    await expect(tableSource.countRows!(fixtureApp, { table: "users", columns: ["id", "email"] }, { incremental: { column: "updated_at", after: null } }, ctx)).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+
   it("refuses a mark column that cannot order, one that is not there, and a forged cursor", async () => {
     const { ctx } = recordingContext();
     await expect(tableSource.importRecords!(fixtureApp, { table: "users" }, { cursor: null, limit: 10, incremental: { column: "email", after: null } }, ctx)).rejects.toMatchObject({
@@ -67,6 +111,7 @@ describe("PostgreSQL importRecords on tables that change", () => {
   const keyless = scratchTable("keyless");
   const pairs = scratchTable("pairs");
   const view = scratchTable("view");
+  const sparse = scratchTable("sparse");
   /** Four marks a microsecond apart, 25 rows on each: a millisecond clock would see one mark. */
   const BASE = "2024-03-05 12:30:00.000000+00";
 
@@ -78,10 +123,13 @@ describe("PostgreSQL importRecords on tables that change", () => {
     await sql.unsafe(`create table ${pairs} (a int, b int, primary key (a, b))`);
     await sql.unsafe(`insert into ${pairs} select i % 3, i from generate_series(1, 30) i`);
     await sql.unsafe(`create view ${view} as select user_id, amount, created_at from purchases where user_id <= 40`);
+    // Every fourth row has no mark: incremental imports leave those out, full ones read them.
+    await sql.unsafe(`create table ${sparse} (id int primary key, seen_at date)`);
+    await sql.unsafe(`insert into ${sparse} select i, case when i % 4 <> 0 then date '2024-01-01' + i end from generate_series(1, 30) i`);
   });
   afterAll(async () => {
     await sql.unsafe(`drop view if exists ${view}`);
-    for (const table of [events, keyless, pairs]) await sql.unsafe(`drop table if exists ${table}`);
+    for (const table of [events, keyless, pairs, sparse]) await sql.unsafe(`drop table if exists ${table}`);
     await sql.end();
   });
 
@@ -125,5 +173,26 @@ describe("PostgreSQL importRecords on tables that change", () => {
     const mark = "2020-01-03T00:00:00.000Z";
     const recent = await pageAll(view, { limit: 13, incremental: { column: "created_at", after: mark } });
     expect(text(recent.rows)).toEqual(text(direct.filter((r) => new Date(r.created_at as string).toISOString() >= mark)));
+  });
+
+  it("counts what the import pages through: rows without a mark only in full, keyless tables and views too", async () => {
+    const requests: Omit<ImportRequest, "cursor">[] = [
+      { limit: 7 },
+      { limit: 7, incremental: { column: "seen_at", after: null } },
+      { limit: 7, incremental: { column: "seen_at", after: "2024-01-20" } },
+    ];
+    const counts: number[] = [];
+    for (const request of requests) {
+      const { rows } = await pageAll(sparse, request);
+      const { count } = await countRows(sparse, request.incremental);
+      expect(count).toBe(rows.length);
+      counts.push(count);
+    }
+    expect(counts).toEqual([30, 23, 9]);
+
+    expect((await countRows(keyless)).count).toBe((await pageAll(keyless, { limit: 10 })).rows.length);
+    const recent = { column: "created_at", after: "2020-01-03T00:00:00.000Z" };
+    expect((await countRows(view)).count).toBe((await pageAll(view, { limit: 13 })).rows.length);
+    expect((await countRows(view, recent)).count).toBe((await pageAll(view, { limit: 13, incremental: recent })).rows.length);
   });
 });

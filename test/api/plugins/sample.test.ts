@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ImportPage, PluginContext, PropertyRead, RecordRef, Row, SourceType } from "../../../plugins/contract";
+import { type ImportPage, type PluginContext, PluginError, type PropertyRead, type RecordRef, type Row, type SourceType } from "../../../plugins/contract";
 import { sumDecimal } from "../../../plugins/shared/aggregate";
 import { purchasesOf, user } from "../../../plugins/sample/dataset";
 import { samplePlugin } from "../../../plugins/sample";
+import { refusal } from "./refusal";
 
 const app = { customers: 1200 };
 const ctx: PluginContext = { tenantId: "ten_test", signal: new AbortController().signal, files: { read: async () => null, size: async () => null } };
@@ -75,5 +76,35 @@ describe("sample plugin", () => {
     const expected = Array.from({ length: 1200 }, (_, i) => user(i + 1)).filter((u) => String(u.updated_at) >= mark);
     expect(incremental.rows.map((r) => r.id).sort()).toEqual(expected.map((u) => u.id).sort());
     expect(incremental.marks.at(-1)).toBe(expected.map((u) => String(u.updated_at)).sort().at(-1));
+  });
+
+  it("counts the rows an import reads, fully and from a mark, from the formulas", async () => {
+    for (const collection of ["users", "purchases"] as const) {
+      const full = await pageAll((cursor) => table.importRecords!(app, { collection }, { cursor, limit: 500 }, ctx));
+      expect(await table.countRows!(app, { collection }, {}, ctx)).toBe(full.rows.length);
+    }
+    expect(await table.countRows!(app, { collection: "purchases" }, {}, ctx)).toBe(3600);
+    // Seven customers end partway through the cycle of purchase counts.
+    expect(await table.countRows!({ customers: 7 }, { collection: "purchases" }, {}, ctx)).toBe(Array.from({ length: 7 }, (_, i) => purchasesOf(i + 1)).flat().length);
+
+    const marks = [
+      { collection: "users", incremental: { column: "updated_at", after: user(600).updated_at as string } },
+      { collection: "purchases", incremental: { column: "created_at", after: purchasesOf(900)[0]!.created_at as string } },
+      { collection: "purchases", incremental: { column: "id", after: "3000" } },
+      { collection: "users", incremental: { column: "id", after: null } },
+    ] as const;
+    for (const { collection, incremental } of marks) {
+      const read = await pageAll((cursor) => table.importRecords!(app, { collection }, { cursor, limit: 250, incremental }, ctx));
+      expect(await table.countRows!(app, { collection }, { incremental }, ctx)).toBe(read.rows.length);
+    }
+    expect(await table.countRows!(app, { collection: "purchases" }, { incremental: { column: "id", after: "3000" } }, ctx)).toBe(601);
+  });
+
+  it("refuses to count by a column that is not there, as the import does", async () => {
+    const incremental = { column: "changed_at", after: null };
+    const counting = await refusal(table.countRows!(app, { collection: "users" }, { incremental }, ctx));
+    const importing = (await refusal(table.importRecords!(app, { collection: "users" }, { cursor: null, limit: 10, incremental }, ctx))) as PluginError;
+    expect(counting).toBeInstanceOf(PluginError);
+    expect(counting).toMatchObject({ code: "not_found", message: importing.message });
   });
 });
