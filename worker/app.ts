@@ -14,6 +14,7 @@ import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { pluginRoutes } from "./routes/plugins";
+import { recordRoutes } from "./routes/records";
 import { runRoutes } from "./routes/runs";
 import { scheduleRoutes } from "./routes/schedules";
 import { propertyRoutes } from "./routes/properties";
@@ -47,6 +48,7 @@ const api = new Hono<AppEnv>()
   .route("/properties", propertyRoutes)
   .route("/schedules", scheduleRoutes)
   .route("/runs", runRoutes)
+  .route("/records", recordRoutes)
   .route("/imports", importRoutes)
   .route("/files", fileRoutes);
 
