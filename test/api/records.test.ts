@@ -10,6 +10,7 @@ import { resolveRecord } from "../../worker/services/record-identity";
 import { applyRecordValues } from "../../worker/services/record-values";
 import { listRecords } from "../../worker/services/records";
 import { addMember, api, type Caller, createKey, type Workspace } from "../support/api";
+import { planOf, recordingD1 } from "../support/query-plans";
 import { sampleWorkspace } from "../support/sample-workspace";
 
 let ws: Workspace;
@@ -285,28 +286,7 @@ describe("with 100,000 Records", () => {
   let big: TenantScope;
   let emailId: string;
 
-  /** The statements a service call sends to D1, to count them and read their query plans. */
-  function recordingScope(tenantId: string, statements: string[]) {
-    const recording = new Proxy(env.DB, {
-      get(target, name) {
-        if (name === "prepare") {
-          return (sql: string) => {
-            statements.push(sql);
-            return target.prepare(sql);
-          };
-        }
-        const value = Reflect.get(target, name);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    return new TenantScope(createDb(recording), tenantId);
-  }
-
-  const planOf = async (sql: string) => {
-    const params = Array.from({ length: sql.split("?").length - 1 }, () => null);
-    const rows = (await env.DB.prepare(`explain query plan ${sql}`).bind(...params).all<{ detail: string }>()).results;
-    return rows.map((r) => r.detail).join("\n");
-  };
+  const recordingScope = (statements: string[]) => new TenantScope(createDb(recordingD1(statements)), big.tenantId);
 
   beforeAll(async () => {
     const sample = await sampleWorkspace("bigrecords", 5);
@@ -332,7 +312,7 @@ describe("with 100,000 Records", () => {
 
   it("reads a full page's values in a few chunked queries through the record index", async () => {
     const statements: string[] = [];
-    const page = await listRecords(recordingScope(big.tenantId, statements), { limit: 200 });
+    const page = await listRecords(recordingScope(statements), { limit: 200 });
     expect(page.records).toHaveLength(200);
     expect(page.records.every((r) => r.properties.email === `person${Number(r.id.slice(4))}@example.com`)).toBe(true);
     // The workspace's Properties, the page of Records, and the values of 200 Records in chunks of at most 90.
@@ -350,7 +330,7 @@ describe("with 100,000 Records", () => {
     ];
     for (const [query, index] of searches) {
       const statements: string[] = [];
-      const page = await listRecords(recordingScope(big.tenantId, statements), query);
+      const page = await listRecords(recordingScope(statements), query);
       expect(page.records.length).toBeGreaterThan(0);
       const search = statements.find((s) => s.includes('from "records"'))!;
       expect(await planOf(search)).toContain(index);

@@ -9,9 +9,13 @@ import { slugSchema, workspaceNameSchema } from "./schemas";
 
 const createSchema = z.object({ name: workspaceNameSchema, slug: slugSchema }).strict();
 const updateSchema = z
-  .object({ name: workspaceNameSchema.optional(), slug: slugSchema.optional() })
+  .object({
+    name: workspaceNameSchema.optional(),
+    slug: slugSchema.optional(),
+    importRetentionDays: z.number().int().min(1).max(365).optional(),
+  })
   .strict()
-  .refine((v) => v.name !== undefined || v.slug !== undefined, "send at least one of name, slug");
+  .refine((v) => Object.keys(v).length > 0, "send at least one of name, slug, importRetentionDays");
 
 /** `/workspace` is the caller's current workspace; `/workspaces` lists and creates a person's workspaces. */
 export const workspaceRoutes = new Hono<AppEnv>()

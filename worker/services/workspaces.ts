@@ -8,7 +8,18 @@ import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
 import { auditEntry } from "./audit-log";
 
-export const publicWorkspace = (t: Tenant) => ({ id: t.id, name: t.name, slug: t.slug, createdAt: t.createdAt, updatedAt: t.updatedAt });
+export const publicWorkspace = (t: Tenant) => ({
+  id: t.id,
+  name: t.name,
+  slug: t.slug,
+  importRetentionDays: t.importRetentionDays,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
+
+/** The settings a workspace update may change, as they are shown in its audit entries. */
+type WorkspaceSettings = Pick<Tenant, "name" | "slug" | "importRetentionDays">;
+const settingsOf = (t: Tenant): WorkspaceSettings => ({ name: t.name, slug: t.slug, importRetentionDays: t.importRetentionDays });
 
 export async function slugTaken(db: Database, slug: string) {
   const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)).limit(1);
@@ -52,19 +63,19 @@ export async function getWorkspace(scope: TenantScope): Promise<Tenant> {
   return tenant;
 }
 
-export async function updateWorkspace(scope: TenantScope, actor: Actor, requestId: string, input: { name?: string; slug?: string }) {
+export async function updateWorkspace(scope: TenantScope, actor: Actor, requestId: string, input: Partial<WorkspaceSettings>) {
   const before = await getWorkspace(scope);
   if (input.slug && input.slug !== before.slug && (await slugTaken(scope.db, input.slug))) throw slugConflict(input.slug);
   const after: Tenant = { ...before, ...input, updatedAt: new Date() };
   try {
     await scope.db.batch([
-      scope.db.update(tenants).set({ name: after.name, slug: after.slug, updatedAt: after.updatedAt }).where(eq(tenants.id, scope.tenantId)),
+      scope.db.update(tenants).set({ ...settingsOf(after), updatedAt: after.updatedAt }).where(eq(tenants.id, scope.tenantId)),
       auditEntry(scope, actor, requestId, {
         action: "workspace.update",
         targetType: "workspace",
         targetId: scope.tenantId,
-        before: { name: before.name, slug: before.slug },
-        after: { name: after.name, slug: after.slug },
+        before: settingsOf(before),
+        after: settingsOf(after),
       }),
     ]);
   } catch (err) {
