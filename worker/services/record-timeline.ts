@@ -3,7 +3,7 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { auditLog, imports, recordChanges, type AuditEntry, type Import, type RecordChange } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 
-export const TIMELINE_LENGTH = 100;
+const TIMELINE_LENGTH = 100;
 
 const importEntry = (i: Import) => ({
   kind: "import" as const,
