@@ -1,38 +1,32 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
-import { applyRecordWork, type RecordOutcome, type RecordWork } from "../worker/pipeline/apply-record";
+import { RECORD_HOOKS } from "../worker/pipeline/record-hooks";
+import { settle, type RecordState, type RecordWork, type SettledRecord } from "../worker/pipeline/record-state";
+
+const STATE_KEY = "state";
 
 /**
  * One object per Record, named "<workspace id>:<record id>". Everything that changes the Record
- * goes through `apply`, which runs one piece of work at a time; work that arrives while another is
- * running waits and is coalesced with anything else waiting, so nothing is lost and nothing is
- * written twice. See docs/decisions/005-import-pipeline.md.
+ * goes through it: the object keeps the Record's current values, decides what changed, bumps the
+ * Record's revision and hands the result back for the consumer to write to D1 in a batch with other
+ * Records (the writes carry the revision, so a late write never wins). Settling only touches the
+ * object's own storage, so the platform's input gates run concurrent work for one Record strictly
+ * one after another: each sees the state the previous one left. See docs/decisions/005-import-pipeline.md.
  */
 export class RecordObject extends DurableObject<Env> {
-  private running: Promise<unknown> = Promise.resolve();
-  private waiting: { work: RecordWork; done: Promise<RecordOutcome> } | null = null;
+  /** Work arrives as a JSON request; the answer is what was settled. */
+  override async fetch(request: Request): Promise<Response> {
+    return Response.json(await this.settleWork((await request.json()) as RecordWork));
+  }
 
-  apply(work: RecordWork): Promise<RecordOutcome> {
-    if (this.waiting) {
-      // Newer values win for the Properties both carry; every Import is marked processed by the merged work.
-      const merged = this.waiting.work;
-      Object.assign(merged.values, work.values);
-      merged.importIds.push(...work.importIds.filter((id) => !merged.importIds.includes(id)));
-      merged.runIds.push(...work.runIds.filter((id) => !merged.runIds.includes(id)));
-      merged.created ||= work.created;
-      return this.waiting.done;
+  private async settleWork(work: RecordWork): Promise<SettledRecord> {
+    const state = (await this.ctx.storage.get<RecordState>(STATE_KEY)) ?? { revision: 0, slots: {} };
+    const next = settle(state, work, Date.now());
+    await this.ctx.storage.put(STATE_KEY, next.state);
+    for (const hook of RECORD_HOOKS) {
+      await hook(this.env, { tenantId: work.tenantId, recordId: work.recordId, changed: next.settled.changes.map((c) => c.key), created: work.created });
     }
-    const entry = { work: { ...work, values: { ...work.values }, importIds: [...work.importIds], runIds: [...work.runIds] } } as {
-      work: RecordWork;
-      done: Promise<RecordOutcome>;
-    };
-    entry.done = this.running.then(() => {
-      if (this.waiting === entry) this.waiting = null;
-      return applyRecordWork(this.env, entry.work);
-    });
-    this.waiting = entry;
-    this.running = entry.done.catch(() => undefined);
-    return entry.done;
+    return next.settled;
   }
 }
 

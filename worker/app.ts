@@ -9,6 +9,7 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { appRoutes } from "./routes/apps";
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
+import { deadLetterRoutes } from "./routes/dead-letters";
 import { fileRoutes, isFileUpload } from "./routes/files";
 import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
@@ -48,8 +49,9 @@ const api = new Hono<AppEnv>()
   .route("/properties", propertyRoutes)
   .route("/schedules", scheduleRoutes)
   .route("/runs", runRoutes)
-  .route("/records", recordRoutes)
+  .route("/dead-letters", deadLetterRoutes)
   .route("/imports", importRoutes)
+  .route("/records", recordRoutes)
   .route("/files", fileRoutes);
 
 /** Webhooks are called by other systems: no session or API key, each delivery is signed instead. */

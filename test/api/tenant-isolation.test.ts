@@ -28,6 +28,7 @@ interface AIds {
   runId: string;
   recordId: string;
   importId: string;
+  deadLetterId: string;
   marker: string[];
 }
 
@@ -62,6 +63,9 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "PATCH /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}`, body: { name: "stolen" } }),
   "DELETE /api/v1/schedules/:id": (a) => ({ path: `/schedules/${a.scheduleId}` }),
   "GET /api/v1/runs/:id": (a) => ({ path: `/runs/${a.runId}` }),
+  "POST /api/v1/runs/:id/stop": (a) => ({ path: `/runs/${a.runId}/stop` }),
+  "POST /api/v1/schedules/:id/runs": (a) => ({ path: `/schedules/${a.scheduleId}/runs` }),
+  "POST /api/v1/dead-letters/:id/replay": (a) => ({ path: `/dead-letters/${a.deadLetterId}/replay` }),
   "GET /api/v1/records/:id": (a) => ({ path: `/records/${a.recordId}` }),
   "GET /api/v1/imports/:id": (a) => ({ path: `/imports/${a.importId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
@@ -91,6 +95,7 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "GET /api/v1/properties": { path: "/properties" },
   "GET /api/v1/schedules": { path: "/schedules" },
   "GET /api/v1/runs": { path: "/runs" },
+  "GET /api/v1/dead-letters": { path: "/dead-letters" },
   "GET /api/v1/records": { path: "/records" },
   "GET /api/v1/imports": { path: "/imports" },
   "GET /api/v1/files": { path: "/files" },
@@ -151,6 +156,10 @@ beforeAll(async () => {
   await env.DB.prepare(`insert into imports (id, tenant_id, source_id, via, data, state, created_at) values (?, ?, ?, 'api', '{"email":"a@example.com"}', 'pending', ?)`)
     .bind(importId, a.workspace.id, source.body.source.id, Date.now())
     .run();
+  const deadLetterId = "dlq_isolationisolationisolat";
+  await env.DB.prepare(`insert into dead_letters (id, tenant_id, queue, body, error, created_at) values (?, ?, 'groupflow-hydration', ?, 'A failed', ?)`)
+    .bind(deadLetterId, a.workspace.id, JSON.stringify({ kind: "hydrate", tenantId: a.workspace.id, importIds: [importId] }), Date.now())
+    .run();
   aIds = {
     memberId: member.memberId,
     invitationId: invite.body.invitation.id,
@@ -164,7 +173,8 @@ beforeAll(async () => {
     runId,
     recordId,
     importId,
-    marker: [recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
+    deadLetterId,
+    marker: [deadLetterId, recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");

@@ -27,8 +27,13 @@ export async function pushWorkspace(label: string) {
   return { ...sample, pushAppId: app.id as string, pushSource };
 }
 
-/** Row counts of every table, Imports included, to prove a refused request stored nothing. */
+/**
+ * Row counts of every table, Imports included, to prove a refused request stored nothing. Records
+ * are left out: earlier tests' Imports are hydrated into Records in the background while a later
+ * test runs, and a request can only ever make Records through the Imports it stores.
+ */
 export async function countsWithImports() {
   const imports = await env.DB.prepare("select count(*) as n from imports").first<{ n: number }>();
-  return { ...(await tableCounts()), imports: imports!.n };
+  const { records: _records, record_properties: _values, ...counts } = await tableCounts();
+  return { ...counts, imports: imports!.n };
 }

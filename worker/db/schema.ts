@@ -131,7 +131,7 @@ export const auditLog = sqliteTable(
     requestId: text("request_id").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("audit_log_tenant_created_idx").on(t.tenantId, t.createdAt)],
+  (t) => [index("audit_log_tenant_created_idx").on(t.tenantId, t.createdAt), index("audit_log_target_idx").on(t.tenantId, t.targetId)],
 );
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -230,10 +230,15 @@ export const records = sqliteTable(
       .references(() => tenants.id, { onDelete: "cascade" }),
     /** Set when a confirming Run no longer found the Record's row in its primary Source. */
     missingSince: integer("missing_since", { mode: "timestamp_ms" }),
+    /**
+     * Bumped by the Record's object each time it settles new values. Writes of its values to D1
+     * only land when they carry a newer revision, so two consumers writing late cannot go backwards.
+     */
+    revision: integer("revision").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("records_tenant_idx").on(t.tenantId)],
+  (t) => [index("records_tenant_idx").on(t.tenantId), index("records_tenant_created_idx").on(t.tenantId, t.createdAt, t.id)],
 );
 
 export const recordProperties = sqliteTable(

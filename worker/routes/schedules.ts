@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { actorOf, type AppEnv } from "../context";
 import { principalOf, requireScope, tenantScopeOf } from "../middleware/require";
+import { publicRun, startRunByHand } from "../services/runs";
 import { createSchedule, deleteSchedule, findSchedule, listSchedules, publicSchedule, updateSchedule } from "../services/schedules";
 import { jsonBody, queryParams } from "../validation";
 import { pathId } from "./params";
@@ -48,6 +49,10 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const changes = await jsonBody(c, updateSchema);
     const schedule = await updateSchedule(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), id, changes);
     return c.json({ schedule: publicSchedule(schedule) });
+  })
+  .post("/:id/runs", requireScope("write:runs"), async (c) => {
+    const run = await startRunByHand(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), pathId(c, "sch", "Schedule"));
+    return c.json({ run: publicRun(run) }, 201);
   })
   .delete("/:id", requireScope("write:runs"), async (c) => {
     await deleteSchedule(tenantScopeOf(c), actorOf(principalOf(c)), c.get("requestId"), pathId(c, "sch", "Schedule"));

@@ -1,0 +1,157 @@
+import { and, eq, inArray, ne } from "drizzle-orm";
+import { chunk } from "../db/chunk";
+import { createDb, prepared } from "../db/client";
+import { imports, recordProperties, type Import } from "../db/schema";
+import { TenantScope } from "../db/tenant-scope";
+import type { Env } from "../env";
+import { log } from "../log";
+import { incrementRunCounters } from "../runs/counters";
+import { finishRunIfDone, moveRun } from "../runs/lifecycle";
+import { recordObjectName } from "../../durable-objects/record-object";
+import type { PropertyShape, RecordWork, SettledRecord } from "./record-state";
+import { writeSettled } from "./write-settled";
+import { loadCatalog } from "./catalog";
+import { identifyImports, readImport, type Identified, type ImportReading } from "./identify";
+import { readSources } from "./read-sources";
+
+/** Record objects called at once per batch: enough to overlap their D1 writes, few enough to keep the consumer's memory flat. */
+const OBJECT_CONCURRENCY = 32;
+
+async function loadUnprocessed(scope: TenantScope, importIds: string[]): Promise<Import[]> {
+  const parts = await Promise.all(chunk(importIds, 90).map((ids) => scope.select(imports, and(inArray(imports.id, ids), ne(imports.state, "processed"))!)));
+  return parts.flat().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+}
+
+/** Stores what identification found: each Import's Record (or why it has none), and failures counted into their Runs. */
+function associationStatements(scope: TenantScope, batch: Import[], identified: Map<string, Identified>, now: Date) {
+  const db = scope.db;
+  const statements: D1PreparedStatement[] = [];
+  const failuresByRun = new Map<string, number>();
+  for (const imp of batch) {
+    const found = identified.get(imp.id)!;
+    if ("error" in found) {
+      statements.push(prepared(db, scope.update(imports, { state: "failed", error: found.error, processedAt: now }, eq(imports.id, imp.id))));
+      if (imp.runId) failuresByRun.set(imp.runId, (failuresByRun.get(imp.runId) ?? 0) + 1);
+    } else {
+      statements.push(prepared(db, scope.update(imports, { state: "associated", recordId: found.recordId, error: null }, eq(imports.id, imp.id))));
+    }
+  }
+  for (const [runId, errors] of failuresByRun) statements.push(incrementRunCounters(db.$client, scope.tenantId, runId, { errors })!);
+  const recordIds = [...new Set([...identified.values()].flatMap((f) => ("recordId" in f ? [f.recordId] : [])))];
+  // Values about to be re-read show as pending until their Record's object stores the new ones.
+  for (const ids of chunk(recordIds, 90)) statements.push(prepared(db, scope.update(recordProperties, { state: "pending" }, inArray(recordProperties.recordId, ids))));
+  return statements;
+}
+
+/** One unit of work per Record: every Import of it in this batch, their pushed values in arrival order. */
+function workPerRecord(
+  tenantId: string,
+  properties: PropertyShape[],
+  batch: Import[],
+  identified: Map<string, Identified>,
+  readings: Map<string, ImportReading | { error: string }>,
+) {
+  const works = new Map<string, RecordWork>();
+  for (const imp of batch) {
+    const found = identified.get(imp.id)!;
+    if ("error" in found) continue;
+    const work = works.get(found.recordId) ?? { tenantId, recordId: found.recordId, properties, values: {}, importIds: [], runIds: [], created: false };
+    const reading = readings.get(imp.id)!;
+    if (!("error" in reading)) Object.assign(work.values, reading.applied);
+    work.importIds.push(imp.id);
+    if (imp.runId && !work.runIds.includes(imp.runId)) work.runIds.push(imp.runId);
+    work.created ||= found.created;
+    works.set(found.recordId, work);
+  }
+  return works;
+}
+
+/**
+ * Called when a hydration message is given up: its Imports that are still unprocessed fail with the
+ * reason, and so do their Runs, so nothing waits forever and people see why.
+ */
+export async function giveUpOnImports(env: Env, tenantId: string, importIds: string[], reason: string) {
+  const scope = new TenantScope(createDb(env.DB), tenantId);
+  const batch = await loadUnprocessed(scope, importIds);
+  if (!batch.length) return;
+  const now = new Date();
+  await env.DB.batch(
+    chunk(
+      batch.map((i) => i.id),
+      90,
+    ).map((ids) => prepared(scope.db, scope.update(imports, { state: "failed", error: reason, processedAt: now }, inArray(imports.id, ids)))),
+  );
+  for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
+    await moveRun(scope, runId, "failed", { reason: `Hydrating Records failed: ${reason}` });
+  }
+}
+
+/** Hands one Record's work to its object and returns what the object settled. */
+async function settleInObject(env: Env, work: RecordWork): Promise<SettledRecord> {
+  const stub = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(work.tenantId, work.recordId)));
+  const response = await stub.fetch("https://record/apply", { method: "POST", body: JSON.stringify(work) });
+  if (!response.ok) throw new Error(`The Record's object refused the work: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/**
+ * Identifies and hydrates a batch of Imports: matches each to its Record, reads every Source once
+ * for the whole batch, and hands each Record's finished values to its object. Imports already
+ * processed are skipped, so a redelivered message changes nothing twice.
+ */
+export async function hydrateImports(env: Env, tenantId: string, importIds: string[]) {
+  const scope = new TenantScope(createDb(env.DB), tenantId);
+  const batch = await loadUnprocessed(scope, importIds);
+  if (!batch.length) return;
+  const catalog = await loadCatalog(scope);
+  const now = new Date();
+
+  const readings = new Map(batch.map((imp) => [imp.id, readImport(imp, catalog)]));
+  const identified = await identifyImports(scope, catalog, batch, readings, `hydrate:${batch[0]!.id}`);
+  await env.DB.batch(associationStatements(scope, batch, identified, now));
+  const shapes = catalog.properties.map(({ id, key, type, isArray }) => ({ id, key, type, isArray }));
+  const works = workPerRecord(tenantId, shapes, batch, identified, readings);
+
+  const pushed = new Map([...works].map(([id, w]) => [id, w.values]));
+  const read = await readSources(env, scope, catalog, [...works.keys()], pushed);
+  for (const [recordId, work] of works) Object.assign(work.values, read.get(recordId) ?? {});
+
+  const failures: unknown[] = [];
+  const settled: SettledRecord[] = [];
+  const queue = [...works.values()];
+  await Promise.all(
+    Array.from({ length: Math.min(OBJECT_CONCURRENCY, queue.length) }, async () => {
+      for (let work = queue.shift(); work; work = queue.shift()) {
+        try {
+          settled.push(await settleInObject(env, work));
+        } catch (err) {
+          failures.push(err);
+        }
+      }
+    }),
+  );
+  await writeSettled(env.DB, tenantId, settled);
+  for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
+    await refreshProgress(scope, runId);
+    await finishRunIfDone(scope, runId);
+  }
+  if (failures.length) {
+    log("warn", "record objects failed", { tenantId, failures: failures.length, error: String(failures[0]) });
+    throw failures[0];
+  }
+}
+
+/** Percent complete: Imports settled over the rows the Run will read (known up front, or once reading ends). */
+async function refreshProgress(scope: TenantScope, runId: string) {
+  await scope.db.$client
+    .prepare(
+      `update runs set percent_complete = (
+         select case when total > 0 then min(99, cast(100.0 * settled / total as integer)) else runs.percent_complete end
+         from (select coalesce(runs.rows_total, case when runs.read_complete = 1 then json_extract(runs.counters, '$.importsCreated') end) as total,
+                      (select count(*) from imports where run_id = ? and state in ('processed', 'failed')) as settled))
+       where id = ? and tenant_id = ? and state = 'running'`,
+    )
+    .bind(runId, runId, scope.tenantId)
+    .run();
+}
+

@@ -1,0 +1,95 @@
+import type { PropertyChange } from "../db/schema";
+import { coerce } from "../properties/coerce";
+import type { PropertyType } from "../properties/types";
+
+/** One stored value of a Property: coerced, or kept as it arrived with the reason it is invalid. */
+export interface Slot {
+  position: number;
+  value: string | null;
+  invalidValue: string | null;
+  invalidReason: string | null;
+  /** When this slot last took a different value (epoch ms). */
+  changedAt: number;
+}
+
+/** What a Record's object keeps: every Property's slots by key, and how many times it settled new values. */
+export interface RecordState {
+  revision: number;
+  slots: Record<string, Slot[]>;
+}
+
+/** The definition a Record's object needs to store a Property's values. */
+export interface PropertyShape {
+  id: string;
+  key: string;
+  type: PropertyType;
+  isArray: boolean;
+}
+
+/** A finished result for one Record: values for some Properties, and the Imports it settles. */
+export interface RecordWork {
+  tenantId: string;
+  recordId: string;
+  properties: PropertyShape[];
+  /** Property key → raw values. Every key present is stored; an empty list clears the Property. */
+  values: Record<string, unknown[]>;
+  importIds: string[];
+  /** Runs whose counters this work counts into. */
+  runIds: string[];
+  /** Whether the Record was created for these Imports (counted as created, not updated). */
+  created: boolean;
+}
+
+/** What settling one piece of work did, for the consumer to write to D1 in one batch with others. */
+export interface SettledRecord {
+  work: RecordWork;
+  revision: number;
+  outcome: "created" | "updated" | "unchanged";
+  changes: PropertyChange[];
+  /** The new slots of every changed Property, by key. */
+  changedSlots: Record<string, Slot[]>;
+  invalid: number;
+}
+
+const same = (a: Slot, b: Omit<Slot, "changedAt">) => a.value === b.value && a.invalidValue === b.invalidValue && a.invalidReason === b.invalidReason;
+const shown = (slots: Slot[]) => slots.map((s) => s.value);
+
+/** Coerces a Property's raw values into slots, keeping the time each slot last changed. */
+function slotsFor(property: PropertyShape, raw: unknown[], before: Slot[], now: number): Slot[] {
+  const values = property.isArray ? raw : raw.slice(0, 1);
+  return values.map((value, position) => {
+    const coerced = coerce(property.type, value);
+    const slot = coerced.ok
+      ? { position, value: coerced.value, invalidValue: null, invalidReason: null }
+      : { position, value: null, invalidValue: typeof value === "string" ? value : JSON.stringify(value), invalidReason: coerced.reason };
+    const old = before[position];
+    return { ...slot, changedAt: old && same(old, slot) ? old.changedAt : now };
+  });
+}
+
+/**
+ * Applies work to a Record's state: the pure heart of its object. Returns the new state and what
+ * changed; applying the same work twice changes nothing the second time.
+ */
+export function settle(state: RecordState, work: RecordWork, now: number): { state: RecordState; settled: SettledRecord } {
+  const slots = { ...state.slots };
+  const changes: PropertyChange[] = [];
+  const changedSlots: Record<string, Slot[]> = {};
+  let invalid = 0;
+  for (const property of work.properties) {
+    const raw = work.values[property.key];
+    if (!raw) continue;
+    const before = slots[property.key] ?? [];
+    const next = slotsFor(property, raw, before, now);
+    invalid += next.filter((s) => s.invalidReason).length;
+    const differs = next.length !== before.length || next.some((slot, i) => !same(before[i]!, slot));
+    if (differs) {
+      changes.push({ key: property.key, before: shown(before), after: shown(next) });
+      changedSlots[property.key] = next;
+      slots[property.key] = next;
+    }
+  }
+  const revision = state.revision + 1;
+  const outcome = work.created ? "created" : changes.length ? "updated" : "unchanged";
+  return { state: { revision, slots }, settled: { work, revision, outcome, changes, changedSlots, invalid } };
+}

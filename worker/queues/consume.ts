@@ -1,0 +1,52 @@
+import type { Env } from "../env";
+import { log } from "../log";
+import { giveUpOnImports, hydrateImports } from "../pipeline/hydrate";
+import { importRunPage } from "../pipeline/run-pages";
+import { keepDeadLetter } from "./dead-letters";
+import { hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runPageMessageSchema } from "./messages";
+
+/** Seconds before a failed message is tried again: 2, 4, 8… so a Source that blips has time to come back. */
+const backoffSeconds = (attempts: number) => Math.min(2 ** attempts, 300);
+
+async function handle(env: Env, queue: string, message: Message<unknown>) {
+  const final = message.attempts >= MAX_ATTEMPTS;
+  if (queue === QUEUES.runPages) {
+    await importRunPage(env, runPageMessageSchema.parse(message.body), { final });
+  } else if (queue === QUEUES.hydration) {
+    const body = hydrationMessageSchema.parse(message.body);
+    try {
+      await hydrateImports(env, body.tenantId, body.importIds);
+    } catch (err) {
+      if (final) await giveUpOnImports(env, body.tenantId, body.importIds, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  } else if (queue === QUEUES.deadLetters) {
+    // The dead-letter queue mixes both kinds; the message's kind says which queue it failed on.
+    const kind = (message.body as { kind?: unknown } | null)?.kind;
+    await keepDeadLetter(env, kind === "run-page" ? QUEUES.runPages : QUEUES.hydration, message.id, message.body, null);
+  } else {
+    throw new Error(`No consumer for queue "${queue}"`);
+  }
+}
+
+/**
+ * The Worker's queue handler. Each message is acknowledged or retried on its own, so one bad message
+ * doesn't send its whole batch round again; one that fails its last attempt is kept as a dead letter
+ * with its error before the platform moves it to the dead-letter queue.
+ */
+export async function consumeQueue(batch: MessageBatch<unknown>, env: Env) {
+  const queue = batch.queue;
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await handle(env, queue, message);
+        message.ack();
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        log("warn", "queue message failed", { queue, messageId: message.id, attempts: message.attempts, error });
+        if (message.attempts >= MAX_ATTEMPTS) await keepDeadLetter(env, queue, message.id, message.body, error);
+        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      }
+    }),
+  );
+}

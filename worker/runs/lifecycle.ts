@@ -1,0 +1,99 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { runs, schedules, type Run, type Schedule } from "../db/schema";
+import { isUniqueViolation } from "../db/client";
+import type { TenantScope } from "../db/tenant-scope";
+import type { Env } from "../env";
+import { newId } from "../ids";
+import { emptyCounters, RUN_TRANSITIONS, UNFINISHED, type RunCounters, type RunState } from "./states";
+
+/** The states a Run may move to `to` from, read off the declared transitions. */
+const statesBefore = (to: RunState) => (Object.keys(RUN_TRANSITIONS) as RunState[]).filter((from) => RUN_TRANSITIONS[from].includes(to));
+
+/**
+ * Moves a Run to a new state only if its current state allows it, in one conditional statement, so
+ * a consumer finishing and a person stopping at the same moment cannot both win. True if it moved.
+ */
+export async function moveRun(scope: TenantScope, runId: string, to: RunState, set: Partial<Run> = {}, extra?: ReturnType<typeof and>): Promise<boolean> {
+  const now = new Date();
+  const finished = !UNFINISHED.includes(to);
+  const rows = await scope
+    .update(
+      runs,
+      { ...set, state: to, updatedAt: now, ...(finished ? { finishedAt: now } : {}), ...(to === "running" ? { startedAt: now } : {}) },
+      and(eq(runs.id, runId), inArray(runs.state, statesBefore(to)), extra)!,
+    )
+    .returning({ id: runs.id });
+  return rows.length > 0;
+}
+
+export function newRun(tenantId: string, schedule: Schedule, trigger: Run["trigger"], now = new Date()): Run {
+  return {
+    id: newId("run"),
+    tenantId,
+    scheduleId: schedule.id,
+    sourceId: schedule.sourceId,
+    state: "draft",
+    reason: null,
+    trigger,
+    incremental: schedule.incrementalColumn !== null,
+    cursor: null,
+    page: 0,
+    readComplete: false,
+    rowsTotal: null,
+    highWaterMarkStart: schedule.highWaterMark,
+    highWaterMark: schedule.highWaterMark,
+    counters: emptyCounters(),
+    percentComplete: 0,
+    startedAt: null,
+    finishedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** When a recurring Schedule is due next; a Run started by hand leaves it as it was. */
+export const nextRunAfter = (schedule: Schedule, now: Date) => (schedule.everyMinutes === null ? null : new Date(now.getTime() + schedule.everyMinutes * 60_000));
+
+/**
+ * Creates a Run of a Schedule and queues its first page. Returns null when one is already going:
+ * the partial unique index on runs refuses a second unfinished Run of the same Schedule.
+ */
+export async function startRun(scope: TenantScope, env: Env, schedule: Schedule, trigger: Run["trigger"], now = new Date()): Promise<Run | null> {
+  const run = newRun(scope.tenantId, schedule, trigger, now);
+  const insert = scope.insert(runs, run);
+  try {
+    if (trigger === "schedule") await scope.db.batch([insert, scope.update(schedules, { nextRunAt: nextRunAfter(schedule, now) }, eq(schedules.id, schedule.id))]);
+    else await insert;
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+  await env.RUN_PAGES.send({ kind: "run-page", tenantId: scope.tenantId, runId: run.id, page: 0 });
+  return run;
+}
+
+export const describeCounters = (c: RunCounters) =>
+  `Read ${c.rowsRead} rows: ${c.recordsCreated} Records created, ${c.recordsUpdated} updated, ${c.recordsUnchanged} unchanged` +
+  (c.invalidValues ? `, ${c.invalidValues} invalid values` : "") +
+  (c.errors ? `, ${c.errors} imports failed` : "");
+
+/**
+ * Completes a Run once its last page is stored and every one of its Imports has been processed or
+ * failed. Safe to call any number of times from any consumer: only the first call moves it.
+ */
+export async function finishRunIfDone(scope: TenantScope, runId: string): Promise<boolean> {
+  const d1 = scope.db.$client;
+  const now = Date.now();
+  const moved = await d1
+    .prepare(
+      `update runs set state = 'complete', percent_complete = 100, finished_at = ?, updated_at = ?
+       where id = ? and tenant_id = ? and state = 'running' and read_complete = 1
+         and not exists (select 1 from imports where run_id = ? and state in ('pending', 'associated'))`,
+    )
+    .bind(now, now, runId, scope.tenantId, runId)
+    .run();
+  if (!moved.meta.changes) return false;
+  const run = (await scope.findOne(runs, eq(runs.id, runId)))!;
+  await scope.update(runs, { reason: describeCounters(run.counters) }, eq(runs.id, runId));
+  return true;
+}
