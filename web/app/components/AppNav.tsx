@@ -30,6 +30,12 @@ export function AppNav({ session }: { session: SessionView }) {
             <NavLink to="/properties">Properties</NavLink>
           </li>
           <li>
+            <NavLink to="/runs">Runs</NavLink>
+          </li>
+          <li>
+            <NavLink to="/records">Records</NavLink>
+          </li>
+          <li>
             <NavLink to="/team">Team</NavLink>
           </li>
           {canManage(session.role) ? (

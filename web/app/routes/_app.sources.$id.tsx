@@ -4,6 +4,7 @@ import { DeletePanel } from "../components/DeletePanel";
 import { OptionList } from "../components/options/OptionList";
 import { PluginIcon } from "../components/PluginIcon";
 import { PropertyTable } from "../components/properties/PropertyTable";
+import { ScheduleSection } from "../components/runs/ScheduleSection";
 import { ColumnList } from "../components/sources/ColumnList";
 import { IdentityText } from "../components/sources/IdentityText";
 import { SavedPreview } from "../components/sources/SavedPreview";
@@ -19,6 +20,7 @@ import { canWrite } from "../lib/permissions";
 import { filledIn, placeholderField, placeholderKeys } from "../lib/placeholders";
 import { filtersFromForm } from "../lib/filter-rows";
 import { skipAfterResourceReads } from "../lib/revalidate";
+import type { Run, Schedule } from "../lib/runs";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
 
@@ -37,11 +39,12 @@ async function live<T>(caller: Caller, path: string) {
 export async function loader(args: LoaderFunctionArgs) {
   const path = sourcePath(args.params.id);
   const source = await loadFromApi<{ source: Source }>(args, path);
-  const [plugins, app, properties, sources] = await Promise.all([
+  const [plugins, app, properties, sources, schedules] = await Promise.all([
     loadPlugins(args),
     loadFromApi<{ app: App }>(args, `/apps/${encodeURIComponent(source.data.source.appId)}`),
     loadFromApi<{ properties: Property[] }>(args, "/properties"),
     loadFromApi<{ sources: Source[] }>(args, "/sources"),
+    loadFromApi<{ schedules: Schedule[] }>(args, `/schedules?sourceId=${encodeURIComponent(source.data.source.id)}`),
   ]);
   const sourceType = findAppType(plugins.data.plugins, app.data.app.plugin, app.data.app.type)?.appType.sources.find((s) => s.type === source.data.source.type);
   const keys = sourceType ? placeholderKeys(sourceType.options, source.data.source.options) : [];
@@ -59,12 +62,13 @@ export async function loader(args: LoaderFunctionArgs) {
       plugins: plugins.data.plugins,
       sources: sources.data.sources,
       properties: properties.data.properties.filter((p) => p.sourceId === source.data.source.id),
+      schedules: schedules.data.schedules,
       placeholderKeys: keys,
       placeholderValues: values,
       preview: preview.ok ? { preview: preview.data.preview, error: null } : { preview: null, error: preview.error },
       columns: columns.ok ? { columns: columns.data.columns, error: null } : { columns: null, error: columns.error },
     },
-    { headers: relayCookies(source, plugins, app, properties, sources, preview, columns) },
+    { headers: relayCookies(source, plugins, app, properties, sources, schedules, preview, columns) },
   );
 }
 
@@ -93,12 +97,36 @@ export async function action(args: ActionFunctionArgs) {
     if (!result.ok) return formFailure(args, result, { intent });
     return json({ intent, saved: true }, { headers: relayCookies(result) });
   }
+  if (intent === "create-schedule") {
+    const everyMinutes = String(form.get("everyMinutes") ?? "").trim();
+    const body = {
+      sourceId: args.params.id,
+      name: String(form.get("name") ?? ""),
+      // Left empty, the Schedule runs only by hand; a number out of range goes to the API, which says what is wrong.
+      everyMinutes: everyMinutes === "" ? null : Number(everyMinutes),
+      incrementalColumn: String(form.get("incrementalColumn") ?? "") || null,
+    };
+    const result = await callApi<{ schedule: Schedule }>(args, "/schedules", { method: "POST", body, csrfToken });
+    if (!result.ok) return formFailure(args, result, { intent });
+    return json({ intent, created: result.data.schedule.id }, { headers: relayCookies(result) });
+  }
+  const id = String(form.get("id") ?? "");
+  if (intent === "run-schedule") {
+    const result = await callApi<{ run: Run }>(args, `/schedules/${encodeURIComponent(id)}/runs`, { method: "POST", csrfToken });
+    if (!result.ok) return formFailure(args, result, { intent, id });
+    return json({ intent, started: result.data.run.id }, { headers: relayCookies(result) });
+  }
+  if (intent === "delete-schedule") {
+    const result = await callApi(args, `/schedules/${encodeURIComponent(id)}`, { method: "DELETE", csrfToken });
+    if (!result.ok) return formFailure(args, result, { intent, id });
+    return json({ intent, deleted: id }, { headers: relayCookies(result) });
+  }
   throw badIntent(intent);
 }
 
 export default function SourcePage() {
-  const { source, app, plugins, sources, properties, placeholderKeys, placeholderValues, preview, columns } = useLoaderData<typeof loader>();
-  const result = useActionData<FormFailure | { intent: "save"; saved: true }>();
+  const { source, app, plugins, sources, properties, schedules, placeholderKeys, placeholderValues, preview, columns } = useLoaderData<typeof loader>();
+  const result = useActionData<FormFailure | { intent: "save"; saved: true } | { intent: "run-schedule"; started: string }>();
   const session = useSession();
   const found = findAppType(plugins, app.plugin, app.type);
   const sourceType = found?.appType.sources.find((s) => s.type === source.type);
@@ -143,6 +171,13 @@ export default function SourcePage() {
           {properties.length ? <PropertyTable properties={properties} sources={sources} showSource={false} /> : <p className="muted">No Property reads this Source yet.</p>}
         </section>
       </div>
+      <ScheduleSection
+        schedules={schedules}
+        columns={columns.columns}
+        writer={canWrite(session, "runs")}
+        result={result}
+        startedRun={result && "started" in result ? result.started : null}
+      />
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Settings</h2>
         {result && "saved" in result ? (

@@ -1,0 +1,117 @@
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { CsrfField } from "../CsrfField";
+import { Field } from "../Field";
+import { FormError } from "../FormError";
+import { confirmSubmit } from "../../lib/confirm";
+import { errorOf } from "../../lib/form-errors";
+import { formatMoment } from "../../lib/format";
+import type { Column } from "../../lib/models";
+import type { Schedule } from "../../lib/runs";
+
+interface Props {
+  schedules: Schedule[];
+  /** The Source's columns, or null when they could not be read; only incremental ones can be picked. */
+  columns: Column[] | null;
+  writer: boolean;
+  result: unknown;
+  /** The Run just started by hand from this page, to point the person at its progress. */
+  startedRun: string | null;
+}
+
+const every = (s: Schedule) => (s.everyMinutes === null ? "by hand" : s.everyMinutes === 1 ? "every minute" : `every ${s.everyMinutes} minutes`);
+
+export function ScheduleSection({ schedules, columns, writer, result, startedRun }: Props) {
+  const createError = errorOf(result, "create-schedule");
+  const busy = useNavigation().formData?.get("intent");
+  const incremental = (columns ?? []).filter((c) => c.incremental);
+  return (
+    <section className="panel" aria-labelledby="schedules-heading">
+      <h2 id="schedules-heading">Schedules ({schedules.length})</h2>
+      {startedRun ? (
+        <p className="notice" role="status">
+          Run started. <Link to="/runs">Follow it on the Runs page</Link>.
+        </p>
+      ) : null}
+      {schedules.length ? (
+        <table className="schedules">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Runs</th>
+              <th scope="col">Incremental by</th>
+              <th scope="col">Next run</th>
+              {writer ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {schedules.map((schedule) => (
+              <tr key={schedule.id}>
+                <td className="strong">{schedule.name}</td>
+                <td>{every(schedule)}</td>
+                <td>{schedule.incrementalColumn ? <code>{schedule.incrementalColumn}</code> : "— (reads every row)"}</td>
+                <td>{schedule.everyMinutes === null ? "—" : formatMoment(schedule.nextRunAt)}</td>
+                {writer ? (
+                  <td>
+                    <div className="inline">
+                      <Form method="post">
+                        <CsrfField />
+                        <input type="hidden" name="intent" value="run-schedule" />
+                        <input type="hidden" name="id" value={schedule.id} />
+                        <button type="submit" className="primary" aria-label={`Run ${schedule.name} now`} disabled={busy === "run-schedule"}>
+                          Run now
+                        </button>
+                      </Form>
+                      <Form method="post" onSubmit={confirmSubmit(`Delete the Schedule “${schedule.name}”? Its past Runs stay listed.`)}>
+                        <CsrfField />
+                        <input type="hidden" name="intent" value="delete-schedule" />
+                        <input type="hidden" name="id" value={schedule.id} />
+                        <button type="submit" className="danger" aria-label={`Delete ${schedule.name}`}>
+                          Delete
+                        </button>
+                      </Form>
+                    </div>
+                    <FormError error={errorOf(result, "run-schedule", schedule.id) ?? errorOf(result, "delete-schedule", schedule.id)} />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No Schedule reads this Source yet{writer ? "; add one to import its rows into Records." : "."}</p>
+      )}
+      {writer ? (
+        // Keyed by how many Schedules there are, so the form starts empty again after each one is added.
+        <Form method="post" className="row-form schedule-form" key={schedules.length} aria-label="New Schedule">
+          <CsrfField />
+          <input type="hidden" name="intent" value="create-schedule" />
+          <Field label="Schedule name" name="name" required maxLength={100} placeholder="e.g. Hourly" error={createError} />
+          <Field
+            label="Every (minutes)"
+            name="everyMinutes"
+            type="number"
+            min={1}
+            max={10_080}
+            hint="Leave empty to run it only by hand."
+            error={createError}
+          />
+          <div className="field">
+            <label htmlFor="schedule-incremental">Incremental column</label>
+            <select id="schedule-incremental" name="incrementalColumn" defaultValue="">
+              <option value="">None: read every row</option>
+              {incremental.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" disabled={busy === "create-schedule"}>
+            Add Schedule
+          </button>
+          <FormError error={createError} fields={["name", "everyMinutes"]} />
+        </Form>
+      ) : null}
+    </section>
+  );
+}

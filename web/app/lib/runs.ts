@@ -1,0 +1,98 @@
+/** The shapes of Schedules, Runs and Records, as the API returns them. */
+
+export interface Schedule {
+  id: string;
+  sourceId: string;
+  name: string;
+  /** null: the Schedule runs only when someone starts it. */
+  everyMinutes: number | null;
+  incrementalColumn: string | null;
+  confirmRecords: boolean;
+  removeMissing: boolean;
+  nextRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const RUN_STATES = ["draft", "running", "complete", "failed", "stopped"] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export interface RunCounters {
+  rowsRead: number;
+  importsCreated: number;
+  recordsCreated: number;
+  recordsUpdated: number;
+  recordsUnchanged: number;
+  invalidValues: number;
+  errors: number;
+}
+
+export interface Run {
+  id: string;
+  scheduleId: string;
+  sourceId: string;
+  state: RunState;
+  reason: string | null;
+  trigger: string;
+  incremental: boolean;
+  counters: RunCounters;
+  percentComplete: number;
+  rowsTotal: number | null;
+  readComplete: boolean;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+}
+
+/** Draft and running Runs can still change, so pages showing them keep refreshing and offer Stop. */
+export const isUnfinished = (run: Run) => run.state === "draft" || run.state === "running";
+
+export type RecordValue = string | null | (string | null)[];
+
+export interface RecordSummary {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  properties: Record<string, RecordValue>;
+}
+
+export interface RecordProperty {
+  key: string;
+  type: string;
+  isArray: boolean;
+  values: (string | null)[];
+  invalidValue: string | null;
+  invalidReason: string | null;
+  /** null when the Record has never held this Property. */
+  state: "pending" | "ready" | null;
+  valueChangedAt: string | null;
+  confirmedAt: string | null;
+}
+
+export interface PropertyChange {
+  key: string;
+  before: (string | null)[];
+  after: (string | null)[];
+}
+
+export type TimelineEntry =
+  | { kind: "import"; id: string; via: string; sourceId: string | null; runId: string | null; state: string; error: string | null; at: string }
+  | { kind: "change"; id: string; changes: PropertyChange[]; runId: string | null; at: string }
+  | { kind: "audit"; id: string; action: string; actorType: string; at: string };
+
+export interface RecordDetail {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  properties: RecordProperty[];
+  identities: { key: string; value: string }[];
+  timeline: TimelineEntry[];
+}
+
+export const MATCH_MODES = ["equals", "contains", "starts_with"] as const;
+
+/** A value as a person reads it: lists joined, nothing held shown as a dash. */
+export function showValue(value: RecordValue): string {
+  if (Array.isArray(value)) return value.length ? value.map((v) => v ?? "—").join(", ") : "—";
+  return value ?? "—";
+}

@@ -1,0 +1,75 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { RunChart } from "../components/runs/RunChart";
+import { RunTable } from "../components/runs/RunTable";
+import { badIntent, callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
+import type { Source } from "../lib/models";
+import { canWrite } from "../lib/permissions";
+import { isUnfinished, type Run, type Schedule } from "../lib/runs";
+import type { FormFailure } from "../lib/types";
+import { useSession } from "../lib/use-session";
+
+export const meta: MetaFunction = () => [{ title: "Runs · Groupflow" }];
+
+/** Often enough to watch a Run move, seldom enough that an open tab costs little. */
+const REFRESH_MS = 2_000;
+
+export async function loader(args: LoaderFunctionArgs) {
+  const answers = await Promise.all([
+    loadFromApi<{ runs: Run[] }>(args, "/runs?limit=50"),
+    loadFromApi<{ schedules: Schedule[] }>(args, "/schedules"),
+    loadFromApi<{ sources: Source[] }>(args, "/sources"),
+  ]);
+  const [runs, schedules, sources] = answers;
+  return json({ runs: runs.data.runs, schedules: schedules.data.schedules, sources: sources.data.sources }, { headers: relayCookies(...answers) });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const form = await args.request.formData();
+  const intent = String(form.get("intent"));
+  const id = String(form.get("id") ?? "");
+  if (intent !== "stop") throw badIntent(intent);
+  const result = await callApi<{ run: Run }>(args, `/runs/${encodeURIComponent(id)}/stop`, { method: "POST", csrfToken: form.get("csrf") });
+  if (!result.ok) return formFailure(args, result, { intent, id });
+  return json({ intent, stopped: id }, { headers: relayCookies(result) });
+}
+
+export default function Runs() {
+  const { runs, schedules, sources } = useLoaderData<typeof loader>();
+  const result = useActionData<FormFailure>();
+  const writer = canWrite(useSession(), "runs");
+  const revalidator = useRevalidator();
+  const going = runs.some(isUnfinished);
+
+  useEffect(() => {
+    if (!going) return;
+    // Reloading only while a Run can still change: finished Runs stay as they are.
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [going, revalidator]);
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Runs</h1>
+        <p className="muted">
+          Each Run reads a Source into Records, started by its Schedule or by hand.{going ? " This page refreshes itself while a Run is going." : ""}
+        </p>
+      </header>
+      <section className="panel" aria-labelledby="runs-heading">
+        <h2 id="runs-heading">Recent Runs ({runs.length})</h2>
+        {runs.length ? (
+          <>
+            <RunChart runs={runs} />
+            <RunTable runs={runs} schedules={schedules} sources={sources} writer={writer} result={result} />
+          </>
+        ) : (
+          <p className="muted">No Runs yet. Add a Schedule on a Source's page and run it.</p>
+        )}
+      </section>
+    </>
+  );
+}
