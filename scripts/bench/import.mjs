@@ -19,6 +19,8 @@ const PG = { host: "127.0.0.1", port: 5432, username: "postgres" };
 const POLL_MS = 500;
 const STARTUP_TIMEOUT_MS = 120_000;
 const RUN_TIMEOUT_MS = 60 * 60_000;
+// A Worker that stops answering must fail the benchmark, not hang it.
+const REQUEST_TIMEOUT_MS = 120_000;
 // Marks the rows the incremental step changed, so a later benchmark knows to reload pristine data.
 const CHANGED_PREFIX = "Bench-";
 
@@ -134,6 +136,7 @@ async function signUp(apiUrl) {
       method,
       headers: { cookie, "x-csrf-token": csrfToken, ...(body ? { "content-type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await reply.text();
     if (!reply.ok) throw new Error(`${method} ${route} answered ${reply.status}: ${text}`);
@@ -244,7 +247,7 @@ async function bench(n) {
   const dataset = await loadDataset(n);
   console.log(dataset.loaded ? `loaded ${DATABASE} in ${seconds(dataset.ms)} s` : `${DATABASE} already holds ${n} users`);
   const api = await startApi(log);
-  const stop = () => stopApi(api);
+  const stop = () => stopApi(api).then(() => process.exit(130));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const sql = postgres({ ...PG, database: DATABASE, onnotice: () => {} });
