@@ -9,9 +9,9 @@ const STATE_KEY = "state";
  * One object per Record, named "<workspace id>:<record id>". Everything that changes the Record
  * goes through it: the object keeps the Record's current values, decides what changed, bumps the
  * Record's revision and hands the result back for the consumer to write to D1 in a batch with other
- * Records (the writes carry the revision, so a late write never wins). Settling only touches the
- * object's own storage, so the platform's input gates run concurrent work for one Record strictly
- * one after another: each sees the state the previous one left. See docs/decisions/005-import-pipeline.md.
+ * Records (the writes carry the revision, so a late write never wins). Settling reads and writes
+ * the object's own storage synchronously, so concurrent work for one Record runs strictly one piece
+ * after another: each sees the state the previous one left. See docs/decisions/005-import-pipeline.md.
  */
 export class RecordObject extends DurableObject<Env> {
   /** Work arrives as a JSON request; the answer is what was settled. */
@@ -20,9 +20,10 @@ export class RecordObject extends DurableObject<Env> {
   }
 
   private async settleWork(work: RecordWork): Promise<SettledRecord> {
-    const state = (await this.ctx.storage.get<RecordState>(STATE_KEY)) ?? { revision: 0, slots: {} };
+    // The synchronous storage API: reading, settling and writing happen in one step that nothing can interleave with.
+    const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? { revision: 0, slots: {} };
     const next = settle(state, work, Date.now());
-    await this.ctx.storage.put(STATE_KEY, next.state);
+    this.ctx.storage.kv.put(STATE_KEY, next.state);
     for (const hook of RECORD_HOOKS) {
       await hook(this.env, { tenantId: work.tenantId, recordId: work.recordId, changed: next.settled.changes.map((c) => c.key), created: work.created });
     }

@@ -132,7 +132,7 @@ if (migrated !== 0) await fail(`applying the database migrations failed (exit co
 const api = run(
   "[api]",
   bin("wrangler"),
-  ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--show-interactive-dev-session=false", ...persist],
+  ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--show-interactive-dev-session=false", "--test-scheduled", ...persist],
   root,
 );
 const web = run("[web]", bin("remix"), ["vite:dev", "--host", "127.0.0.1", "--port", String(webPort), "--strictPort"], path.join(root, "web"));
@@ -143,6 +143,16 @@ for (const [name, child] of [["the API", api], ["the UI", web]]) {
 await waitFor("The API", `${apiUrl}/health`);
 await waitFor("The UI", `${webUrl}/login`);
 await ensureDemoWorkspace();
+
+// Cron Triggers do not fire by themselves in local development; this stands in for the platform's
+// every-minute trigger so due Schedules run and stalled work is swept, as they would when deployed.
+const CRON_MS = 60_000;
+const triggerCron = () =>
+  fetch(`${apiUrl}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch((err) => {
+    if (!stopping) console.error(`[cron] could not trigger the scheduled work: ${err.message}`);
+  });
+await triggerCron();
+setInterval(triggerCron, CRON_MS).unref();
 
 if (!stopping) {
   console.log(`

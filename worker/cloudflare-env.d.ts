@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     FILES: R2Bucket;
     RUN_PAGES: Queue<import("./queues/messages").RunPageMessage>;
     HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
+    LIVE_HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     DEAD_LETTERS: Queue<unknown>;
     RECORDS: DurableObjectNamespace<import("../durable-objects/record-object").RecordObject>;
     /** 32 random bytes, base64: the key App secrets are sealed with. Set with `wrangler secret put`. */

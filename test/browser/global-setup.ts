@@ -10,6 +10,7 @@ import loadCustomerDatabases from "../support/load-customer-databases";
 declare module "vitest" {
   export interface ProvidedContext {
     uiUrl: string;
+    apiUrl: string;
   }
 }
 
@@ -105,5 +106,6 @@ export default async function setup(project: TestProject) {
   }
 
   project.provide("uiUrl", `http://127.0.0.1:${webPort}`);
+  project.provide("apiUrl", `http://127.0.0.1:${apiPort}`);
   return teardown;
 }

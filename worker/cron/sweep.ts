@@ -33,7 +33,7 @@ export async function sweepStalledWork(env: Env, now: Date) {
   for (const run of stalled) {
     const scope = new TenantScope(db, run.tenantId);
     const waiting = await scope.select(imports, and(eq(imports.runId, run.id), inArray(imports.state, [...UNSETTLED]))!).limit(5000);
-    if (waiting.length) await enqueueHydration(env, run.tenantId, waiting.map((i) => i.id));
+    if (waiting.length) await enqueueHydration(env, run.tenantId, waiting.map((i) => i.id), "bulk");
     if (!run.readComplete) await env.RUN_PAGES.send({ kind: "run-page", tenantId: run.tenantId, runId: run.id, page: run.page });
     else if (!waiting.length) await finishRunIfDone(scope, run.id);
     await scope.update(runs, { updatedAt: now }, and(eq(runs.id, run.id), inArray(runs.state, [...UNFINISHED]))!);
@@ -47,6 +47,6 @@ export async function sweepStalledWork(env: Env, now: Date) {
     .limit(PER_TICK * 10);
   const byTenant = new Map<string, string[]>();
   for (const i of stranded) byTenant.set(i.tenantId, [...(byTenant.get(i.tenantId) ?? []), i.id]);
-  for (const [tenantId, ids] of byTenant) await enqueueHydration(env, tenantId, ids);
+  for (const [tenantId, ids] of byTenant) await enqueueHydration(env, tenantId, ids, "live");
   return { runs: stalled.length, imports: stranded.length };
 }

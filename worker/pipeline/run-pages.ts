@@ -4,7 +4,6 @@ import { createDb, prepared } from "../db/client";
 import { runs, schedules, sources, type Run } from "../db/schema";
 import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
-import { ApiError } from "../errors";
 import { derivedId } from "../ids";
 import { finishRunIfDone, moveRun } from "../runs/lifecycle";
 import { UNFINISHED } from "../runs/states";
@@ -46,17 +45,16 @@ export async function importRunPage(env: Env, message: RunPageMessage, attempt: 
     }
     page = await runtime.importPage({ cursor: run.cursor, limit: RUN_PAGE_SIZE, incremental });
   } catch (err) {
-    // The Source refused or went away: the Run ends with its reason; stored pages and the Schedule's mark stay, so the next Run resumes there.
-    if (err instanceof ApiError || attempt.final) {
-      await moveRun(scope, run.id, "failed", { reason: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    throw err;
+    // A blip (a slow connection, a restart) is retried with backoff. A Source still failing on the last
+    // attempt ends the Run with its reason; stored pages and the Schedule's mark stay, so the next Run resumes there.
+    if (!attempt.final) throw err;
+    await moveRun(scope, run.id, "failed", { reason: err instanceof Error ? err.message : String(err) });
+    return;
   }
 
   const items = await Promise.all(page.rows.map(async (row, i) => ({ id: await derivedId("imp", run.id, String(run.page), String(i)), data: jsonRow(row) })));
   await storePage(env, scope, run, schedule.id, items, page);
-  if (items.length) await enqueueHydration(env, scope.tenantId, items.map((i) => i.id));
+  if (items.length) await enqueueHydration(env, scope.tenantId, items.map((i) => i.id), "bulk");
   if (page.nextCursor !== null) await env.RUN_PAGES.send({ kind: "run-page", tenantId: scope.tenantId, runId: run.id, page: run.page + 1 });
   else await finishRunIfDone(scope, run.id);
 }

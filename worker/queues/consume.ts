@@ -12,7 +12,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
   const final = message.attempts >= MAX_ATTEMPTS;
   if (queue === QUEUES.runPages) {
     await importRunPage(env, runPageMessageSchema.parse(message.body), { final });
-  } else if (queue === QUEUES.hydration) {
+  } else if (queue === QUEUES.hydration || queue === QUEUES.liveHydration) {
     const body = hydrationMessageSchema.parse(message.body);
     try {
       await hydrateImports(env, body.tenantId, body.importIds);
@@ -30,23 +30,23 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
 }
 
 /**
- * The Worker's queue handler. Each message is acknowledged or retried on its own, so one bad message
- * doesn't send its whole batch round again; one that fails its last attempt is kept as a dead letter
- * with its error before the platform moves it to the dead-letter queue.
+ * The Worker's queue handler. Messages are handled one after another: each hydration message
+ * already reads every Source for a hundred Records, and running ten at once only makes them
+ * compete for the same customer databases until their reads time out. Each message is acknowledged
+ * or retried on its own; one that fails its last attempt is kept as a dead letter with its error
+ * before the platform moves it to the dead-letter queue.
  */
 export async function consumeQueue(batch: MessageBatch<unknown>, env: Env) {
   const queue = batch.queue;
-  await Promise.all(
-    batch.messages.map(async (message) => {
-      try {
-        await handle(env, queue, message);
-        message.ack();
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        log("warn", "queue message failed", { queue, messageId: message.id, attempts: message.attempts, error });
-        if (message.attempts >= MAX_ATTEMPTS) await keepDeadLetter(env, queue, message.id, message.body, error);
-        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
-      }
-    }),
-  );
+  for (const message of batch.messages) {
+    try {
+      await handle(env, queue, message);
+      message.ack();
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      log("warn", "queue message failed", { queue, messageId: message.id, attempts: message.attempts, error });
+      if (message.attempts >= MAX_ATTEMPTS) await keepDeadLetter(env, queue, message.id, message.body, error);
+      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+    }
+  }
 }

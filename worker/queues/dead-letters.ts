@@ -44,8 +44,9 @@ export async function replayDeadLetter(scope: TenantScope, env: Env, id: string)
     // The Run already failed with its reason; a new Run resumes from the Schedule's stored high-water mark.
     throw new ApiError("conflict", "A Run's page is not replayed: start the Schedule again and it resumes from its last stored high-water mark");
   }
-  if (letter.queue !== QUEUES.hydration) throw new ApiError("conflict", `Messages of queue "${letter.queue}" cannot be replayed`);
-  await env.HYDRATION.send(letter.body as never);
+  if (letter.queue === QUEUES.hydration) await env.HYDRATION.send(letter.body as never);
+  else if (letter.queue === QUEUES.liveHydration) await env.LIVE_HYDRATION.send(letter.body as never);
+  else throw new ApiError("conflict", `Messages of queue "${letter.queue}" cannot be replayed`);
   const replayedAt = new Date();
   await scope.update(deadLetters, { replayedAt }, eq(deadLetters.id, id));
   return { ...letter, replayedAt };

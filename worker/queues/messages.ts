@@ -20,6 +20,7 @@ export type HydrationMessage = z.infer<typeof hydrationMessageSchema>;
 export const QUEUES = {
   runPages: "groupflow-run-pages",
   hydration: "groupflow-hydration",
+  liveHydration: "groupflow-live-hydration",
   deadLetters: "groupflow-dead-letters",
 } as const;
 

@@ -54,10 +54,15 @@ export function importInserts(scope: TenantScope, origin: ImportOrigin, items: N
   );
 }
 
-/** Hands Imports to the hydration queue in batches; the consumer skips any already processed. */
-export async function enqueueHydration(env: Env, tenantId: string, importIds: string[]) {
+/**
+ * Hands Imports to a hydration queue in batches; the consumer skips any already processed. Bulk
+ * Runs and live Imports (API, webhooks) have a queue each, so a Run of a million rows never delays
+ * the update a person just sent.
+ */
+export async function enqueueHydration(env: Env, tenantId: string, importIds: string[], lane: "bulk" | "live") {
+  const queue = lane === "bulk" ? env.HYDRATION : env.LIVE_HYDRATION;
   const messages = chunk(importIds, HYDRATION_BATCH).map((ids) => ({ body: { kind: "hydrate", tenantId, importIds: ids } satisfies HydrationMessage }));
-  for (const group of chunk(messages, 100)) await env.HYDRATION.sendBatch(group);
+  for (const group of chunk(messages, 100)) await queue.sendBatch(group);
 }
 
 /**
@@ -69,7 +74,7 @@ export async function storeImports(scope: TenantScope, env: Env, origin: ImportO
   const results = (await runBatch(scope.db, importInserts(scope, origin, items))) as { id: string }[][];
   const stored = results.reduce((n, rows) => n + rows.length, 0);
   // Every id is queued again, not only the new ones: a retried request also recovers a lost enqueue.
-  await enqueueHydration(env, scope.tenantId, items.map((i) => i.id));
+  await enqueueHydration(env, scope.tenantId, items.map((i) => i.id), "live");
   return { stored, duplicates: items.length - stored };
 }
 
