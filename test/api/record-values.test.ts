@@ -5,13 +5,14 @@ import type { Property } from "../../worker/db/schema";
 import { TenantScope } from "../../worker/db/tenant-scope";
 import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
-import { applyRecordValues } from "../../worker/services/record-values";
 import { api } from "../support/api";
+import { RecordValues } from "../support/record-values";
 import { sampleWorkspace } from "../support/sample-workspace";
 
 let scope: TenantScope;
 let props: Property[];
 let recordId: string;
+let record: RecordValues;
 
 const stored = async () =>
   (
@@ -33,18 +34,21 @@ beforeAll(async () => {
   props = await listProperties(scope);
   const emailProp = props.find((p) => p.key === "email")!;
   recordId = ((await resolveRecord(scope, [{ propertyId: emailProp.id, value: "ada@example.com" }], { create: true })) as { recordId: string }).recordId;
+  record = new RecordValues(scope.tenantId, recordId);
 });
 
-describe("storing a hydrated Record's values", () => {
+const changedKeys = (settled: { changes: { key: string }[] }) => settled.changes.map((c) => c.key).sort();
+
+describe("storing a hydrated Record's values (a Record object's settle, then the batched write)", () => {
   it("coerces values, keeps an invalid one with its reason, and the rest still lands", async () => {
-    const result = await applyRecordValues(scope, recordId, props, {
+    const result = await record.store(props, {
       email: ["Ada@Example.com"],
       signed_up_at: ["2024-03-05 10:00:00"],
       nicknames: ["Ada", "Countess"],
       age: ["thirty-six"],
     }, new Date(1000));
-    expect(result.changed.sort()).toEqual(["age", "email", "nicknames", "signed_up_at"]);
-    expect(result.invalid).toEqual([{ key: "age", value: "thirty-six", reason: '"thirty-six" is not a number' }]);
+    expect(changedKeys(result)).toEqual(["age", "email", "nicknames", "signed_up_at"]);
+    expect(result.invalid).toBe(1);
     const rows = await stored();
     expect(rows.map((r) => [r.key, r.position, r.value, r.invalid_reason, r.state])).toEqual([
       ["age", 0, null, '"thirty-six" is not a number', "ready"],
@@ -56,13 +60,13 @@ describe("storing a hydrated Record's values", () => {
   });
 
   it("only confirms values that did not change, and records when those that did changed", async () => {
-    const result = await applyRecordValues(scope, recordId, props, {
+    const result = await record.store(props, {
       email: ["ada@example.com"],
       signed_up_at: ["2024-03-05T10:00:00Z"],
       nicknames: ["Ada"],
       age: ["36"],
     }, new Date(2000));
-    expect(result.changed.sort()).toEqual(["age", "nicknames"]);
+    expect(changedKeys(result)).toEqual(["age", "nicknames"]);
     const rows = await stored();
     const email = rows.find((r) => r.key === "email")!;
     expect([email.value_changed_at, email.confirmed_at]).toEqual([1000, 2000]);
@@ -74,15 +78,15 @@ describe("storing a hydrated Record's values", () => {
   it("changes nothing when the same values arrive again (a redelivered message)", async () => {
     const values = { email: ["ada@example.com"], signed_up_at: ["2024-03-05T10:00:00Z"], nicknames: ["Ada"], age: ["36"] };
     const before = await stored();
-    const again = await applyRecordValues(scope, recordId, props, values, new Date(3000));
-    expect(again.changed).toEqual([]);
+    const again = await record.store(props, values, new Date(3000));
+    expect(again.changes).toEqual([]);
     const after = await stored();
     expect(after.map(({ confirmed_at: _c, ...rest }) => rest)).toEqual(before.map(({ confirmed_at: _c, ...rest }) => rest));
   });
 
   it("clears a value the Source no longer has", async () => {
-    const result = await applyRecordValues(scope, recordId, props.filter((p) => p.key === "nicknames"), { nicknames: [] }, new Date(4000));
-    expect(result.changed).toEqual(["nicknames"]);
+    const result = await record.store(props.filter((p) => p.key === "nicknames"), { nicknames: [] }, new Date(4000));
+    expect(changedKeys(result)).toEqual(["nicknames"]);
     expect((await stored()).some((r) => r.key === "nicknames")).toBe(false);
   });
 });

@@ -7,10 +7,10 @@ import { TenantScope } from "../../worker/db/tenant-scope";
 import { newId } from "../../worker/ids";
 import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
-import { applyRecordValues } from "../../worker/services/record-values";
 import { listRecords } from "../../worker/services/records";
 import { addMember, api, type Caller, createKey, type Workspace } from "../support/api";
 import { planOf, recordingD1 } from "../support/query-plans";
+import { storeValues } from "../support/record-values";
 import { sampleWorkspace } from "../support/sample-workspace";
 
 let ws: Workspace;
@@ -26,7 +26,7 @@ async function createRecord(label: string, values: Record<string, unknown[]>) {
   const email = props.find((p) => p.key === "email")!;
   const outcome = await resolveRecord(scope, [{ propertyId: email.id, value: String(values.email![0]) }], { create: true });
   if (outcome.kind !== "created") throw new Error(`expected a new Record for ${label}, got ${outcome.kind}`);
-  await applyRecordValues(scope, outcome.recordId, props, values);
+  await storeValues(scope.tenantId, outcome.recordId, props, values);
   ids[label] = outcome.recordId;
 }
 

@@ -6,8 +6,8 @@ import { createDb } from "../../worker/db/client";
 import { TenantScope } from "../../worker/db/tenant-scope";
 import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
-import { applyRecordValues } from "../../worker/services/record-values";
 import { addMember, api, type Caller, createKey, signUp, unique, type Workspace, workspaceSnapshot } from "../support/api";
+import { storeValues } from "../support/record-values";
 import { deliverSigned } from "../support/webhooks";
 
 /**
@@ -149,7 +149,7 @@ beforeAll(async () => {
   const emailProperty = aProperties.find((p) => p.key === "email")!;
   const resolved = await resolveRecord(aScope, [{ propertyId: emailProperty.id, value: "a-record@example.com" }], { create: true });
   const recordId = (resolved as { recordId: string }).recordId;
-  await applyRecordValues(aScope, recordId, aProperties, { email: ["a-record@example.com"], first_name: ["A's customer"] });
+  await storeValues(aScope.tenantId, recordId, aProperties, { email: ["a-record@example.com"], first_name: ["A's customer"] });
   const aHook = await api("POST", `/sources/${source.body.source.id}/webhook-secret`, { as: a.owner });
   // Written directly, not through POST /imports, so no hydration runs and changes A while B's calls are checked.
   const importId = "imp_isolationisolationisolat";

@@ -79,8 +79,7 @@ function countInto(d1: D1Database, tenantId: string, runId: string, r: SettledRe
  * Writes many settled Records and marks their Imports processed, a few hundred statements per D1
  * batch, keeping each Record's statements in one batch so its revision guard covers them together.
  */
-export async function writeSettled(d1: D1Database, tenantId: string, settled: SettledRecord[]) {
-  const now = Date.now();
+export async function writeSettled(d1: D1Database, tenantId: string, settled: SettledRecord[], now = Date.now()) {
   const groups: D1PreparedStatement[][] = [[]];
   for (const r of settled) {
     const statements = statementsFor(d1, tenantId, r, now);
