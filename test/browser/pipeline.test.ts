@@ -25,7 +25,7 @@ async function sampleImport(label: string) {
 
 const expectedLtv = (g: number) => purchasesOf(g).reduce((cents, p) => cents + Math.round(Number(p.amount) * 100), 0) / 100;
 
-describe("a Run imports a Source into one complete Record per person", () => {
+describe("a Run imports a Source into one complete Record per person", { timeout: 240_000 }, () => {
   it("creates each Record once, hydrated from every Source, and a second Run changes nothing", async () => {
     const { as, schedule } = await sampleImport("pipeline");
     const first = await as.run(schedule.id);
@@ -49,7 +49,7 @@ describe("a Run imports a Source into one complete Record per person", () => {
   });
 });
 
-describe("the every-minute Cron Trigger", () => {
+describe("the every-minute Cron Trigger", { timeout: 240_000 }, () => {
   it("starts a Run of each due Schedule once, and not again until its next time", async () => {
     const { as, schedule } = await sampleImport("cron");
     await as.ok("PATCH", `/schedules/${schedule.id}`, { everyMinutes: 60 });
@@ -66,7 +66,7 @@ describe("the every-minute Cron Trigger", () => {
   });
 });
 
-describe("an incremental Postgres Schedule", () => {
+describe("an incremental Postgres Schedule", { timeout: 240_000 }, () => {
   const table = `e2e_users_${Date.now().toString(36)}`;
   const sql = postgres({ ...POSTGRES_FIXTURE, onnotice: () => {} });
   beforeAll(async () => {
@@ -138,7 +138,7 @@ describe("imports by API", () => {
   });
 });
 
-describe("stopping", () => {
+describe("stopping", { timeout: 240_000 }, () => {
   // Last in the file: a stopped Run's stored page is still hydrated after the test ends, and the tests above time their Runs.
   it("stops a Run by hand, with the reason, and refuses a second start while one is going", async () => {
     const { as, schedule } = await sampleImport("stopping");

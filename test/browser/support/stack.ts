@@ -58,7 +58,7 @@ export class StackCaller {
     return this.waitForRun(run.id);
   }
 
-  async waitForRun(runId: string, timeoutMs = 40_000) {
+  async waitForRun(runId: string, timeoutMs = 90_000) {
     return eventually(
       async () => (await this.ok("GET", `/runs/${runId}`)).run,
       (run) => !["draft", "running"].includes(run.state),
