@@ -324,8 +324,8 @@ describe("with 100,000 Records", () => {
 
   it("answers searches from the value and identity indexes", async () => {
     const searches: [Parameters<typeof listRecords>[1], string][] = [
-      [{ limit: 50, property: { key: "email", value: "person5000@example.com", match: "equals" } }, "record_properties_tenant_property_value_idx (tenant_id=? AND property_id=? AND value=?)"],
-      [{ limit: 50, property: { key: "email", value: "PERSON500", match: "starts_with" } }, "record_properties_tenant_property_value_idx (tenant_id=? AND property_id=?)"],
+      [{ limit: 50, property: { key: "email", value: "person5000@example.com", match: "equals" } }, "record_properties_property_value_idx (property_id=? AND value=?)"],
+      [{ limit: 50, property: { key: "email", value: "PERSON500", match: "starts_with" } }, "record_properties_property_value_idx (property_id=?"],
       [{ limit: 50, q: "person777" }, "sqlite_autoindex_record_identities_1 (tenant_id=? AND property_id=? AND value>? AND value<?)"],
     ];
     for (const [query, index] of searches) {

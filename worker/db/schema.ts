@@ -268,7 +268,9 @@ export const recordProperties = sqliteTable(
   },
   (t) => [
     uniqueIndex("record_properties_record_property_idx").on(t.recordId, t.propertyId, t.position),
-    index("record_properties_tenant_property_value_idx").on(t.tenantId, t.propertyId, t.value),
+    // Not led by tenant_id: a Property belongs to one workspace already, and an index led by tenant_id
+    // tempted SQLite into scanning a whole workspace's values for statements that name one Record.
+    index("record_properties_property_value_idx").on(t.propertyId, t.value),
   ],
 );
 

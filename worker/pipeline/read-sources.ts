@@ -1,7 +1,7 @@
 import { and, inArray } from "drizzle-orm";
 import type { PropertyRead, RecordRef } from "../../plugins/contract";
 import { chunk } from "../db/chunk";
-import { recordIdentities, recordProperties, type Property, type Source } from "../db/schema";
+import { recordProperties, type Property, type Source } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { sourceRuntime } from "../services/source-runtime";
@@ -26,6 +26,19 @@ function keysOf(source: Source, catalog: Catalog, runtimeKeys: string[] | null):
   return identity ? [identity.key] : [];
 }
 
+/**
+ * The identity values of some Records. Named index: without table statistics SQLite prefers the
+ * primary key's (tenant, property, value) prefix and would read every identity of the workspace.
+ */
+async function identitiesOfRecords(scope: TenantScope, recordIds: string[]) {
+  const marks = recordIds.map(() => "?").join(", ");
+  const { results } = await scope.db.$client
+    .prepare(`select record_id, property_id, value from record_identities indexed by record_identities_record_idx where tenant_id = ? and record_id in (${marks})`)
+    .bind(scope.tenantId, ...recordIds)
+    .all<{ record_id: string; property_id: string; value: string }>();
+  return results;
+}
+
 /** The values Records hold now for the keys Sources look them up by: identities first, then stored values. */
 async function currentKeyValues(scope: TenantScope, catalog: Catalog, recordIds: string[], keys: Set<string>) {
   const current = new Map<string, Record<string, string | null>>(recordIds.map((id) => [id, {}]));
@@ -35,10 +48,10 @@ async function currentKeyValues(scope: TenantScope, catalog: Catalog, recordIds:
   for (const ids of chunk(recordIds, 80)) {
     const [stored, identities] = await Promise.all([
       scope.select(recordProperties, and(inArray(recordProperties.recordId, ids), inArray(recordProperties.propertyId, [...keyOf.keys()]))!),
-      scope.select(recordIdentities, and(inArray(recordIdentities.recordId, ids), inArray(recordIdentities.propertyId, [...keyOf.keys()]))!),
+      identitiesOfRecords(scope, ids),
     ]);
     for (const row of stored) if (row.position === 0 && row.value !== null) current.get(row.recordId)![keyOf.get(row.propertyId)!] = row.value;
-    for (const row of identities) current.get(row.recordId)![keyOf.get(row.propertyId)!] = row.value;
+    for (const row of identities) if (keyOf.has(row.property_id)) current.get(row.record_id)![keyOf.get(row.property_id)!] = row.value;
   }
   return current;
 }
