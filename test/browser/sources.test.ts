@@ -68,6 +68,18 @@ describe("Sources and Properties", () => {
     await textOf(page.getByRole("row", { name: /^email/ })).toContain("unique");
   });
 
+  it("creates a Source for data sent by API and webhook without asking for an identity column", async () => {
+    const page = await browser.newPage();
+    await signUp(page, newPerson("Pusher"));
+    await startApp(page, "API & webhooks", "Our backend");
+    await saveApp(page);
+    await startSource(page, "Signups");
+    await textOf(page.getByRole("region", { name: "Records" })).toContain("POST /api/v1/imports");
+    await expect(page.getByLabel("Identity column").count()).resolves.toBe(0);
+    await createSource(page);
+    await textOf(page.getByRole("heading", { level: 1 })).toBe("Signups");
+  });
+
   it("says why a Source that Properties still read cannot be deleted", async () => {
     const page = await browser.newPage();
     await signUp(page, newPerson("Tidy"));

@@ -12,6 +12,8 @@ export interface SourceTypeInfo {
   options: OptionSpec[];
   keyedBy: "identity_column" | "placeholders";
   bulkImport: boolean;
+  /** Values only arrive by API and webhook: there are no columns to choose an identity from. */
+  pushOnly: boolean;
 }
 
 export interface AppTypeInfo {

@@ -78,7 +78,12 @@ export function NewSourceForm({ app, sourceType, propertyKeys, error }: Props) {
       />
       <section className="panel" aria-labelledby="identity-heading">
         <h2 id="identity-heading">Records</h2>
-        {sourceType.keyedBy === "identity_column" ? (
+        {sourceType.pushOnly ? (
+          <p className="muted">
+            Data arrives by <code>POST /api/v1/imports</code> and by this Source's signed webhook. Once it exists, give it Properties whose
+            column is their key, and make one of them unique: its values tell Records apart.
+          </p>
+        ) : sourceType.keyedBy === "identity_column" ? (
           <IdentityFields columns={preview?.columns ?? null} error={error} />
         ) : (
           <p className="muted">
