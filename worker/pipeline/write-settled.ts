@@ -1,5 +1,6 @@
 import { chunk } from "../db/chunk";
 import { newId } from "../ids";
+import { incrementRunCounters } from "../runs/counters";
 import type { RunCounters } from "../runs/states";
 import type { SettledRecord } from "./record-state";
 
@@ -68,11 +69,7 @@ function countInto(d1: D1Database, tenantId: string, runId: string, r: SettledRe
     recordsUnchanged: r.outcome === "unchanged" ? 1 : 0,
     invalidValues: r.invalid,
   };
-  const entries = Object.entries(delta);
-  const paths = entries.map(([key]) => `'$.${key}', coalesce(json_extract(counters, '$.${key}'), 0) + ?`).join(", ");
-  return d1
-    .prepare(`update runs set counters = json_set(counters, ${paths}), updated_at = ? where id = ? and tenant_id = ? and ${UNWRITTEN}`)
-    .bind(...entries.map(([, n]) => n), now, runId, tenantId, ...guard);
+  return incrementRunCounters(d1, tenantId, runId, delta, now, { sql: UNWRITTEN, values: guard })!;
 }
 
 /**

@@ -4,11 +4,19 @@ import type { RunCounters } from "./states";
  * One statement that adds to a Run's counters in place, so concurrent consumers and Record objects
  * can all count into the same Run without reading it first (and without losing each other's counts).
  */
-export function incrementRunCounters(d1: D1Database, tenantId: string, runId: string, delta: Partial<RunCounters>, now = Date.now()): D1PreparedStatement | null {
+export function incrementRunCounters(
+  d1: D1Database,
+  tenantId: string,
+  runId: string,
+  delta: Partial<RunCounters>,
+  now = Date.now(),
+  /** A further SQL condition (with its values) the count only lands under, e.g. a Record's revision guard. */
+  guard?: { sql: string; values: unknown[] },
+): D1PreparedStatement | null {
   const entries = Object.entries(delta).filter(([, n]) => n);
   if (!entries.length) return null;
   const paths = entries.map(([key]) => `'$.${key}', coalesce(json_extract(counters, '$.${key}'), 0) + ?`).join(", ");
   return d1
-    .prepare(`update runs set counters = json_set(counters, ${paths}), updated_at = ? where id = ? and tenant_id = ?`)
-    .bind(...entries.map(([, n]) => n), now, runId, tenantId);
+    .prepare(`update runs set counters = json_set(counters, ${paths}), updated_at = ? where id = ? and tenant_id = ?${guard ? ` and ${guard.sql}` : ""}`)
+    .bind(...entries.map(([, n]) => n), now, runId, tenantId, ...(guard?.values ?? []));
 }

@@ -13,14 +13,14 @@ const statesBefore = (to: RunState) => (Object.keys(RUN_TRANSITIONS) as RunState
  * Moves a Run to a new state only if its current state allows it, in one conditional statement, so
  * a consumer finishing and a person stopping at the same moment cannot both win. True if it moved.
  */
-export async function moveRun(scope: TenantScope, runId: string, to: RunState, set: Partial<Run> = {}, extra?: ReturnType<typeof and>): Promise<boolean> {
+export async function moveRun(scope: TenantScope, runId: string, to: RunState, set: Partial<Run> = {}): Promise<boolean> {
   const now = new Date();
   const finished = !UNFINISHED.includes(to);
   const rows = await scope
     .update(
       runs,
       { ...set, state: to, updatedAt: now, ...(finished ? { finishedAt: now } : {}), ...(to === "running" ? { startedAt: now } : {}) },
-      and(eq(runs.id, runId), inArray(runs.state, statesBefore(to)), extra)!,
+      and(eq(runs.id, runId), inArray(runs.state, statesBefore(to)))!,
     )
     .returning({ id: runs.id });
   return rows.length > 0;

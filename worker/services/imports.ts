@@ -2,12 +2,13 @@ import { and, desc, eq, type SQL } from "drizzle-orm";
 import { chunk } from "../db/chunk";
 import { runBatch } from "../db/client";
 import { afterPageCursor, encodePageCursor } from "../db/page-cursor";
-import { apps, imports, properties, sources, type Import, type ImportState } from "../db/schema";
+import { imports, type Import, type ImportState } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { derivedId, newId } from "../ids";
-import { classifyImportKeys, importKeyWarnings, isPushOnly, type ImportKeys } from "../pipeline/import-keys";
+import { loadCatalog } from "../pipeline/catalog";
+import { classifyImportKeys, importKeyWarnings, type ImportKeys } from "../pipeline/import-keys";
 import type { HydrationMessage } from "../queues/messages";
 
 /** Imports per hydration message: one batch of Records read from each Source at once. */
@@ -90,14 +91,6 @@ export interface ReceivedImports {
   warnings: { index: number; message: string }[];
 }
 
-/** What sorting Import keys needs: the workspace's Properties, which Sources are push-only, and Source names for warnings. */
-async function importKeyContext(scope: TenantScope) {
-  const [props, srcs, appRows] = await Promise.all([scope.select(properties), scope.select(sources), scope.select(apps)]);
-  const appById = new Map(appRows.map((a) => [a.id, a]));
-  const pushOnlySourceIds = new Set(srcs.filter((s) => isPushOnly(s, appById.get(s.appId)!)).map((s) => s.id));
-  return { properties: props, pushOnlySourceIds, sourceNames: new Map(srcs.map((s) => [s.id, s.name])) };
-}
-
 /** Whether hydration can find (or create) a Record for the Import: it sends a value for a unique Property. */
 function identifiesRecord(data: Record<string, unknown>, keys: ImportKeys) {
   return [...keys.applied, ...keys.identifying].some((p) => p.unique && data[p.key] !== null && data[p.key] !== "");
@@ -121,16 +114,17 @@ export async function receiveImports(
   items: Record<string, unknown>[],
   idempotencyKey: string | undefined,
 ): Promise<ReceivedImports> {
-  const context = await importKeyContext(scope);
+  const catalog = await loadCatalog(scope);
+  const sourceNames = new Map([...catalog.sources].map(([id, source]) => [id, source.name]));
   const warnings: ReceivedImports["warnings"] = [];
   const unidentified: number[] = [];
   items.forEach((data, index) => {
-    const keys = classifyImportKeys(data, context.properties, context.pushOnlySourceIds);
+    const keys = classifyImportKeys(data, catalog.properties, catalog.pushOnlySourceIds);
     if (!identifiesRecord(data, keys)) unidentified.push(index);
-    for (const message of importKeyWarnings(keys, context.sourceNames)) warnings.push({ index, message });
+    for (const message of importKeyWarnings(keys, sourceNames)) warnings.push({ index, message });
   });
   if (unidentified.length) {
-    const unique = context.properties.filter((p) => p.unique).map((p) => p.key);
+    const unique = catalog.properties.filter((p) => p.unique).map((p) => p.key);
     const which = unidentified.length === 1 ? `The import at index ${unidentified[0]} sends` : `The imports at indexes ${unidentified.join(", ")} send`;
     throw new ApiError(
       "unprocessable",

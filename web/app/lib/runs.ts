@@ -1,4 +1,7 @@
 /** The shapes of Schedules, Runs and Records, as the API returns them. */
+import type { RunCounters, RunState } from "../../../worker/runs/states";
+
+export { RUN_STATES, type RunCounters, type RunState } from "../../../worker/runs/states";
 
 export interface Schedule {
   id: string;
@@ -12,19 +15,6 @@ export interface Schedule {
   nextRunAt: string | null;
   createdAt: string;
   updatedAt: string;
-}
-
-export const RUN_STATES = ["draft", "running", "complete", "failed", "stopped"] as const;
-export type RunState = (typeof RUN_STATES)[number];
-
-export interface RunCounters {
-  rowsRead: number;
-  importsCreated: number;
-  recordsCreated: number;
-  recordsUpdated: number;
-  recordsUnchanged: number;
-  invalidValues: number;
-  errors: number;
 }
 
 export interface Run {
