@@ -14,8 +14,16 @@ const STATE_KEY = "state";
  * after another: each sees the state the previous one left. See docs/decisions/005-import-pipeline.md.
  */
 export class RecordObject extends DurableObject<Env> {
-  /** Work arrives as a JSON request; the answer is what was settled. */
+  /**
+   * Work arrives as a JSON request; the answer is what was settled. DELETE forgets the Record (it was
+   * removed), so nothing it held can come back; the storage is cleared before the answer, leaving no
+   * storage promise pending after it.
+   */
   override async fetch(request: Request): Promise<Response> {
+    if (request.method === "DELETE") {
+      await this.ctx.storage.deleteAll();
+      return new Response(null, { status: 204 });
+    }
     return Response.json(await this.settleWork((await request.json()) as RecordWork));
   }
 

@@ -17,7 +17,14 @@ async function sampleWorkspace(person: Person) {
     identity: { column: "email", propertyKey: "email", propertyType: "email" },
   });
   await api.call("POST", "/properties", { key: "first_name", type: "string", sourceId: source.id, column: "first_name" });
-  return { api, sourceId: source.id };
+  return { api, appId: app.id, sourceId: source.id };
+}
+
+async function runToEnd(api: ApiSession, scheduleId: string) {
+  const { run } = await api.call<{ run: { id: string } }>("POST", `/schedules/${scheduleId}/runs`);
+  await expect
+    .poll(async () => (await api.call<{ run: { state: string } }>("GET", `/runs/${run.id}`)).run.state, { timeout: 60_000, interval: 250 })
+    .toBe("complete");
 }
 
 describe("Schedules, Runs and Records", () => {
@@ -31,9 +38,19 @@ describe("Schedules, Runs and Records", () => {
     await logIn(page, person.email, person.password);
 
     const schedules = page.getByRole("region", { name: /^Schedules/ });
+    // Confirming Records is for Schedules that read every row; removing needs confirming.
+    const confirm = schedules.getByLabel("Confirm Records");
+    const remove = schedules.getByLabel("Remove missing Records");
+    expect(await remove.isDisabled()).toBe(true);
+    await schedules.getByLabel("Incremental column").selectOption("updated_at");
+    expect(await confirm.isDisabled()).toBe(true);
+    await schedules.getByLabel("Incremental column").selectOption("");
+    await confirm.check();
+    await remove.check();
     await schedules.getByLabel("Schedule name").fill("By hand");
     await schedules.getByRole("button", { name: "Add Schedule" }).click();
     await textOf(schedules.getByRole("row", { name: /^By hand/ })).toContain("by hand");
+    await textOf(schedules.getByRole("row", { name: /^By hand/ })).toContain("marked missing, then removed");
     await schedules.getByRole("button", { name: "Run By hand now" }).click();
     await schedules.getByRole("link", { name: "Follow it on the Runs page" }).click();
     await page.waitForURL("**/runs");
@@ -60,6 +77,28 @@ describe("Schedules, Runs and Records", () => {
     await textOf(page.getByRole("row", { name: /^first_name/ })).toContain(String(customer.first_name));
     await textOf(page.getByRole("region", { name: "Identities" })).toContain("user7@example.com");
     await textOf(page.getByTestId("timeline-entry").first()).toMatch(/Imported|Changed/);
+  });
+
+  it("marks a Record whose row is gone as missing, in the Records list and on its page", async () => {
+    const person = newPerson("Confirmer");
+    const { api, appId, sourceId } = await sampleWorkspace(person);
+    const { schedule } = await api.call<{ schedule: { id: string } }>("POST", "/schedules", { sourceId, name: "Confirming", confirmRecords: true });
+    await runToEnd(api, schedule.id);
+    // The sample App now holds 49 customers: the 50th customer's row is gone.
+    await api.call("PATCH", `/apps/${appId}`, { options: { customers: 49 } });
+    await runToEnd(api, schedule.id);
+
+    const page = await browser.newPage();
+    await page.goto(`/records?q=${encodeURIComponent(String(user(50).email))}`);
+    await logIn(page, person.email, person.password);
+    const found = page.getByRole("region", { name: "Matching Records" });
+    await textOf(found.getByRole("row").nth(1)).toContain("missing");
+    await found.getByRole("link", { name: /^rec_/ }).click();
+    await page.waitForURL(/\/records\/rec_/);
+    await textOf(page.getByRole("status").filter({ hasText: "Missing from its Source" })).toMatch(/since .+ UTC/);
+
+    await page.goto(`/records?q=${encodeURIComponent(String(user(49).email))}`);
+    await textOf(page.getByRole("region", { name: "Matching Records" }).getByRole("row").nth(1)).not.toContain("missing");
   });
 
   it("shows a viewer Schedules and Runs without Run now, Stop, add or delete", async () => {

@@ -428,6 +428,8 @@ export const imports = sqliteTable(
   (t) => [
     index("imports_tenant_created_idx").on(t.tenantId, t.createdAt),
     index("imports_run_page_idx").on(t.runId, t.page),
+    // Confirming a Run's Records asks, Record by Record, whether the Run imported it.
+    index("imports_run_record_idx").on(t.runId, t.recordId),
     index("imports_record_idx").on(t.recordId, t.createdAt),
   ],
 );

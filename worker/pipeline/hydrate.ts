@@ -133,7 +133,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   await writeSettled(env.DB, tenantId, settled);
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
     await refreshProgress(scope, runId);
-    await finishRunIfDone(scope, runId);
+    await finishRunIfDone(env, scope, runId);
   }
   if (failures.length) {
     log("warn", "record objects failed", { tenantId, failures: failures.length, error: String(failures[0]) });

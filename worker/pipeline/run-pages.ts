@@ -56,7 +56,7 @@ export async function importRunPage(env: Env, message: RunPageMessage, attempt: 
   await storePage(env, scope, run, schedule.id, items, page);
   if (items.length) await enqueueHydration(env, scope.tenantId, items.map((i) => i.id), "bulk");
   if (page.nextCursor !== null) await env.RUN_PAGES.send({ kind: "run-page", tenantId: scope.tenantId, runId: run.id, page: run.page + 1 });
-  else await finishRunIfDone(scope, run.id);
+  else await finishRunIfDone(env, scope, run.id);
 }
 
 /**

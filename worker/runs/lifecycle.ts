@@ -4,6 +4,7 @@ import { isUniqueViolation } from "../db/client";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import { confirmRecords } from "../pipeline/confirm-records";
 import { emptyCounters, RUN_TRANSITIONS, UNFINISHED, type RunCounters, type RunState } from "./states";
 
 /** The states a Run may move to `to` from, read off the declared transitions. */
@@ -75,25 +76,38 @@ export async function startRun(scope: TenantScope, env: Env, schedule: Schedule,
 export const describeCounters = (c: RunCounters) =>
   `Read ${c.rowsRead} rows: ${c.recordsCreated} Records created, ${c.recordsUpdated} updated, ${c.recordsUnchanged} unchanged` +
   (c.invalidValues ? `, ${c.invalidValues} invalid values` : "") +
-  (c.errors ? `, ${c.errors} imports failed` : "");
+  (c.errors ? `, ${c.errors} imports failed` : "") +
+  (c.recordsMissing ? `, ${c.recordsMissing} missing from the Source` : "") +
+  (c.recordsRemoved ? `, ${c.recordsRemoved} removed` : "");
+
+/** Whose Imports are all in and settled: the point where a Run may complete. */
+const SETTLED = `state = 'running' and read_complete = 1 and not exists (select 1 from imports where run_id = ? and state in ('pending', 'associated'))`;
 
 /**
  * Completes a Run once its last page is stored and every one of its Imports has been processed or
- * failed. Safe to call any number of times from any consumer: only the first call moves it.
+ * failed, after confirming its Source's Records when its Schedule asks for that. Safe to call any
+ * number of times from any consumer: only the first call moves it. A confirmation still removing
+ * Records leaves the Run running; the sweep calls again for it.
  */
-export async function finishRunIfDone(scope: TenantScope, runId: string): Promise<boolean> {
+export async function finishRunIfDone(env: Env, scope: TenantScope, runId: string): Promise<boolean> {
   const d1 = scope.db.$client;
+  const settled = await d1.prepare(`select 1 from runs where id = ? and tenant_id = ? and ${SETTLED}`).bind(runId, scope.tenantId, runId).first();
+  if (!settled) return false;
+  const confirmation = await confirmRecords(env, scope, runId);
+  if (confirmation && !confirmation.done) return false;
+  const missing = confirmation?.missing;
   const now = Date.now();
   const moved = await d1
     .prepare(
-      `update runs set state = 'complete', percent_complete = 100, finished_at = ?, updated_at = ?
-       where id = ? and tenant_id = ? and state = 'running' and read_complete = 1
-         and not exists (select 1 from imports where run_id = ? and state in ('pending', 'associated'))`,
+      `update runs set state = 'complete', percent_complete = 100, finished_at = ?, updated_at = ?,
+         counters = json_set(counters, '$.recordsMissing', coalesce(?, json_extract(counters, '$.recordsMissing'), 0))
+       where id = ? and tenant_id = ? and ${SETTLED}`,
     )
-    .bind(now, now, runId, scope.tenantId, runId)
+    .bind(now, now, missing ?? null, runId, scope.tenantId, runId)
     .run();
   if (!moved.meta.changes) return false;
   const run = (await scope.findOne(runs, eq(runs.id, runId)))!;
-  await scope.update(runs, { reason: describeCounters(run.counters) }, eq(runs.id, runId));
+  const note = confirmation?.note ? `; ${confirmation.note}` : "";
+  await scope.update(runs, { reason: describeCounters(run.counters) + note }, eq(runs.id, runId));
   return true;
 }

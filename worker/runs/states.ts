@@ -22,6 +22,10 @@ export interface RunCounters {
   recordsUnchanged: number;
   invalidValues: number;
   errors: number;
+  /** Records of the Source a confirming Run did not see (its Schedule's confirmRecords). */
+  recordsMissing: number;
+  /** Of those, how many were removed (its Schedule's removeMissing). */
+  recordsRemoved: number;
 }
 
 export const emptyCounters = (): RunCounters => ({
@@ -32,4 +36,6 @@ export const emptyCounters = (): RunCounters => ({
   recordsUnchanged: 0,
   invalidValues: 0,
   errors: 0,
+  recordsMissing: 0,
+  recordsRemoved: 0,
 });

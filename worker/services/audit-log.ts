@@ -28,19 +28,37 @@ export function auditEntry(scope: TenantScope, actor: Actor, requestId: string, 
   });
 }
 
-/**
- * Like auditEntry, for a guarded write (one whose WHERE may refuse it): batched as a D1 statement
- * right after that write, it inserts only if the write changed a row, so a refused change leaves no entry.
- */
-export function auditEntryIfChanged(scope: TenantScope, actor: Actor, requestId: string, input: AuditInput) {
+/** The audit entry as a plain D1 statement that inserts only where `condition` holds. */
+function auditEntryWhere(scope: TenantScope, actor: Actor, requestId: string, input: AuditInput, condition: string, values: unknown[] = []) {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
   return scope.db.$client
     .prepare(
       `insert into audit_log (id, tenant_id, actor_type, actor_id, action, target_type, target_id, before, after, request_id, created_at)
-       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() > 0`,
+       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where ${condition}`,
     )
-    .bind(newId("aud"), scope.tenantId, actor.type, actor.id, input.action, input.targetType, input.targetId, json(input.before), json(input.after), requestId, Date.now());
+    .bind(newId("aud"), scope.tenantId, actor.type, actor.id, input.action, input.targetType, input.targetId, json(input.before), json(input.after), requestId, Date.now(), ...values);
 }
+
+/**
+ * Like auditEntry, for a guarded write (one whose WHERE may refuse it): batched as a D1 statement
+ * right after that write, it inserts only if the write changed a row, so a refused change leaves no entry.
+ */
+export const auditEntryIfChanged = (scope: TenantScope, actor: Actor, requestId: string, input: AuditInput) =>
+  auditEntryWhere(scope, actor, requestId, input, "changes() > 0");
+
+/**
+ * Like auditEntry, for work that may be done twice (a redelivered message, two consumers at once):
+ * it inserts only while no entry of the same action on the same target exists, so the work is audited once.
+ */
+export const auditEntryOnce = (scope: TenantScope, actor: Actor, requestId: string, input: AuditInput) =>
+  auditEntryWhere(
+    scope,
+    actor,
+    requestId,
+    input,
+    "not exists (select 1 from audit_log where tenant_id = ? and target_id = ? and action = ?)",
+    [scope.tenantId, input.targetId, input.action],
+  );
 
 function encodeCursor(entry: AuditEntry) {
   return btoa(`${entry.createdAt.getTime()}|${entry.id}`);

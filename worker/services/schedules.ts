@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "../context";
-import { runs, schedules, type Schedule } from "../db/schema";
+import { runs, schedules, type Schedule, type Source } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -40,9 +40,22 @@ export async function findSchedule(scope: TenantScope, scheduleId: string) {
 export const listSchedules = (scope: TenantScope, sourceId?: string) =>
   scope.select(schedules, sourceId ? eq(schedules.sourceId, sourceId) : undefined).orderBy(desc(schedules.createdAt));
 
+/**
+ * Confirming Records takes a Run that reads every row of a Source whose rows are matched to Records
+ * by an identity column: only then does a row not read mean a Record that is gone.
+ */
+function assertConfirmable(source: Source, input: ScheduleInput) {
+  if (!input.confirmRecords) return;
+  const refuse = (why: string) => new ApiError("invalid_request", `confirmRecords is not possible here: ${why}`, { field: "confirmRecords" });
+  if (!source.identityPropertyId) throw refuse("the Source has no identity column, so its rows cannot be matched to the Records they would confirm");
+  if (source.role === "enrich") throw refuse("an enrich Source only adds to Records other Sources create, so a Record without a row in it is not missing");
+  if (input.incrementalColumn) throw refuse("an incremental Schedule reads only rows that changed, so a row it does not read proves nothing; use a full Schedule");
+}
+
 /** A Schedule must be able to page through its Source, and an incremental one needs a column that orders rows. */
 async function assertSchedulable(scope: TenantScope, env: Env, sourceId: string, input: ScheduleInput) {
   const source = await findSource(scope, sourceId);
+  assertConfirmable(source, input);
   const { runtime } = await runtimeFor(scope, env, source);
   if (!runtime.sourceType.importRecords) {
     throw new ApiError("invalid_request", `${runtime.sourceType.displayName} Sources are read per Record and cannot be imported on a schedule`, { field: "sourceId" });

@@ -24,7 +24,7 @@ export class ApiSession {
     return new ApiSession(cookie, csrfToken);
   }
 
-  async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  async call<T>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${uiUrl()}/api/v1${path}`, {
       method,
       headers: { cookie: this.cookie, "x-csrf-token": this.csrfToken, "content-type": "application/json" },

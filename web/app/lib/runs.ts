@@ -43,6 +43,8 @@ export interface RecordSummary {
   id: string;
   createdAt: string;
   updatedAt: string;
+  /** When a confirming Run first no longer found the Record's row in its Source; null while it is there. */
+  missingSince: string | null;
   properties: Record<string, RecordValue>;
 }
 
@@ -74,6 +76,7 @@ export interface RecordDetail {
   id: string;
   createdAt: string;
   updatedAt: string;
+  missingSince: string | null;
   properties: RecordProperty[];
   identities: { key: string; value: string }[];
   timeline: TimelineEntry[];

@@ -57,6 +57,11 @@ export default function RecordPage() {
           Created {formatMoment(record.createdAt)} · updated {formatMoment(record.updatedAt)}
         </p>
       </header>
+      {record.missingSince ? (
+        <p className="notice warning" role="status">
+          Missing from its Source since {formatMoment(record.missingSince)}: a Run that confirms Records no longer found its row.
+        </p>
+      ) : null}
       <section className="panel" aria-labelledby="record-properties-heading">
         <h2 id="record-properties-heading">Properties ({held.length})</h2>
         {held.length ? (

@@ -106,6 +106,11 @@ export default function Records() {
                       <Link to={`/records/${record.id}`}>
                         <code>{record.id}</code>
                       </Link>
+                      {record.missingSince ? (
+                        <span className="badge missing" title={`Missing from its Source since ${formatMoment(record.missingSince)}`}>
+                          missing
+                        </span>
+                      ) : null}
                     </td>
                     {columns.map((key) => (
                       <td key={key}>{showValue(record.properties[key] ?? null)}</td>

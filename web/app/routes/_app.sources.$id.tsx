@@ -105,6 +105,8 @@ export async function action(args: ActionFunctionArgs) {
       // Left empty, the Schedule runs only by hand; a number out of range goes to the API, which says what is wrong.
       everyMinutes: everyMinutes === "" ? null : Number(everyMinutes),
       incrementalColumn: String(form.get("incrementalColumn") ?? "") || null,
+      confirmRecords: form.get("confirmRecords") === "true",
+      removeMissing: form.get("removeMissing") === "true",
     };
     const result = await callApi<{ schedule: Schedule }>(args, "/schedules", { method: "POST", body, csrfToken });
     if (!result.ok) return formFailure(args, result, { intent });
@@ -174,6 +176,7 @@ export default function SourcePage() {
       <ScheduleSection
         schedules={schedules}
         columns={columns.columns}
+        confirmable={Boolean(source.identity?.propertyId) && source.role === "primary"}
         writer={canWrite(session, "runs")}
         result={result}
         startedRun={result && "started" in result ? result.started : null}

@@ -59,6 +59,8 @@ export function RunTable({ runs, schedules, sources, writer, result }: Props) {
                 </td>
                 <td data-testid="run-records">
                   {counters.recordsCreated} created, {counters.recordsUpdated} updated, {counters.recordsUnchanged} unchanged
+                  {counters.recordsMissing ? `, ${counters.recordsMissing} missing` : null}
+                  {counters.recordsRemoved ? `, ${counters.recordsRemoved} removed` : null}
                 </td>
                 <td>
                   {counters.rowsRead}

@@ -1,17 +1,19 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { CsrfField } from "../CsrfField";
-import { Field } from "../Field";
 import { FormError } from "../FormError";
 import { confirmSubmit } from "../../lib/confirm";
 import { errorOf } from "../../lib/form-errors";
 import { formatMoment } from "../../lib/format";
 import type { Column } from "../../lib/models";
 import type { Schedule } from "../../lib/runs";
+import { NewScheduleForm } from "./NewScheduleForm";
 
 interface Props {
   schedules: Schedule[];
   /** The Source's columns, or null when they could not be read; only incremental ones can be picked. */
   columns: Column[] | null;
+  /** Whether the Source can confirm Records: it matches rows to Records by an identity column and creates them. */
+  confirmable: boolean;
   writer: boolean;
   result: unknown;
   /** The Run just started by hand from this page, to point the person at its progress. */
@@ -20,8 +22,10 @@ interface Props {
 
 const every = (s: Schedule) => (s.everyMinutes === null ? "by hand" : s.everyMinutes === 1 ? "every minute" : `every ${s.everyMinutes} minutes`);
 
-export function ScheduleSection({ schedules, columns, writer, result, startedRun }: Props) {
-  const createError = errorOf(result, "create-schedule");
+/** What a Schedule does about Records whose row disappeared. */
+const missingRecords = (s: Schedule) => (!s.confirmRecords ? "—" : s.removeMissing ? "marked missing, then removed" : "marked missing");
+
+export function ScheduleSection({ schedules, columns, confirmable, writer, result, startedRun }: Props) {
   const busy = useNavigation().formData?.get("intent");
   const incremental = (columns ?? []).filter((c) => c.incremental);
   return (
@@ -39,6 +43,7 @@ export function ScheduleSection({ schedules, columns, writer, result, startedRun
               <th scope="col">Name</th>
               <th scope="col">Runs</th>
               <th scope="col">Incremental by</th>
+              <th scope="col">Records whose row is gone</th>
               <th scope="col">Next run</th>
               {writer ? <th scope="col">Actions</th> : null}
             </tr>
@@ -49,6 +54,7 @@ export function ScheduleSection({ schedules, columns, writer, result, startedRun
                 <td className="strong">{schedule.name}</td>
                 <td>{every(schedule)}</td>
                 <td>{schedule.incrementalColumn ? <code>{schedule.incrementalColumn}</code> : "— (reads every row)"}</td>
+                <td>{missingRecords(schedule)}</td>
                 <td>{schedule.everyMinutes === null ? "—" : formatMoment(schedule.nextRunAt)}</td>
                 {writer ? (
                   <td>
@@ -82,35 +88,13 @@ export function ScheduleSection({ schedules, columns, writer, result, startedRun
       )}
       {writer ? (
         // Keyed by how many Schedules there are, so the form starts empty again after each one is added.
-        <Form method="post" className="row-form schedule-form" key={schedules.length} aria-label="New Schedule">
-          <CsrfField />
-          <input type="hidden" name="intent" value="create-schedule" />
-          <Field label="Schedule name" name="name" required maxLength={100} placeholder="e.g. Hourly" error={createError} />
-          <Field
-            label="Every (minutes)"
-            name="everyMinutes"
-            type="number"
-            min={1}
-            max={10_080}
-            hint="Leave empty to run it only by hand."
-            error={createError}
-          />
-          <div className="field">
-            <label htmlFor="schedule-incremental">Incremental column</label>
-            <select id="schedule-incremental" name="incrementalColumn" defaultValue="">
-              <option value="">None: read every row</option>
-              {incremental.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" disabled={busy === "create-schedule"}>
-            Add Schedule
-          </button>
-          <FormError error={createError} fields={["name", "everyMinutes"]} />
-        </Form>
+        <NewScheduleForm
+          key={schedules.length}
+          incrementalColumns={incremental}
+          confirmable={confirmable}
+          busy={busy === "create-schedule"}
+          error={errorOf(result, "create-schedule")}
+        />
       ) : null}
     </section>
   );

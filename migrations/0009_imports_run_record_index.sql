@@ -1,0 +1,1 @@
+CREATE INDEX `imports_run_record_idx` ON `imports` (`run_id`,`record_id`);
