@@ -9,25 +9,18 @@ const STATE_KEY = "state";
  * One object per Record, named "<workspace id>:<record id>". Everything that changes the Record
  * goes through it: the object keeps the Record's current values, decides what changed, bumps the
  * Record's revision and hands the result back for the consumer to write to D1 in a batch with other
- * Records (the writes carry the revision, so a late write never wins). Settling reads and writes
+ * Records (the writes carry the revision, so a late write never wins). Callers use its RPC methods. Settling reads and writes
  * the object's own storage synchronously, so concurrent work for one Record runs strictly one piece
  * after another: each sees the state the previous one left. See docs/decisions/005-import-pipeline.md.
  */
 export class RecordObject extends DurableObject<Env> {
-  /**
-   * Work arrives as a JSON request; the answer is what was settled. DELETE forgets the Record (it was
-   * removed), so nothing it held can come back; the storage is cleared before the answer, leaving no
-   * storage promise pending after it.
-   */
-  override async fetch(request: Request): Promise<Response> {
-    if (request.method === "DELETE") {
-      await this.ctx.storage.deleteAll();
-      return new Response(null, { status: 204 });
-    }
-    return Response.json(await this.settleWork((await request.json()) as RecordWork));
+  /** Forgets the Record (it was removed), so nothing it held can come back with a later Import. */
+  async forget(): Promise<void> {
+    await this.ctx.storage.deleteAll();
   }
 
-  private async settleWork(work: RecordWork): Promise<SettledRecord> {
+  /** Settles one piece of work for the Record and returns what changed, for the caller to write to D1. */
+  async settle(work: RecordWork): Promise<SettledRecord> {
     // The synchronous storage API: reading, settling and writing happen in one step that nothing can interleave with.
     const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? { revision: 0, slots: {} };
     const next = settle(state, work, Date.now());

@@ -86,7 +86,7 @@ async function startApi(log) {
   // Its own process group, so stopping it also stops the workerd processes it starts.
   const child = spawn(
     bin("wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false", "--persist-to", stateDir],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false", "--persist-to", stateDir, "--var", "LOG_LEVEL:debug"],
     { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout.pipe(log, { end: false });

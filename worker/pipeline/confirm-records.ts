@@ -148,8 +148,7 @@ async function forgetInObjects(env: Env, tenantId: string, recordIds: string[]) 
     Array.from({ length: Math.min(OBJECT_CONCURRENCY, queue.length) }, async () => {
       for (let id = queue.shift(); id; id = queue.shift()) {
         const stub = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, id)));
-        const response = await stub.fetch("https://record/", { method: "DELETE" });
-        if (!response.ok) throw new Error(`The Record's object could not forget it: ${response.status} ${await response.text()}`);
+        await stub.forget();
       }
     }),
   );

@@ -89,9 +89,7 @@ export async function giveUpOnImports(env: Env, tenantId: string, importIds: str
 /** Hands one Record's work to its object and returns what the object settled. */
 async function settleInObject(env: Env, work: RecordWork): Promise<SettledRecord> {
   const stub = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(work.tenantId, work.recordId)));
-  const response = await stub.fetch("https://record/apply", { method: "POST", body: JSON.stringify(work) });
-  if (!response.ok) throw new Error(`The Record's object refused the work: ${response.status} ${await response.text()}`);
-  return response.json();
+  return stub.settle(work);
 }
 
 /**
@@ -101,20 +99,25 @@ async function settleInObject(env: Env, work: RecordWork): Promise<SettledRecord
  */
 export async function hydrateImports(env: Env, tenantId: string, importIds: string[]) {
   const scope = new TenantScope(createDb(env.DB), tenantId);
+  const timer = phaseTimer();
   const batch = await loadUnprocessed(scope, importIds);
   if (!batch.length) return;
   const catalog = await loadCatalog(scope);
+  timer.mark("load");
   const now = new Date();
 
   const readings = new Map(batch.map((imp) => [imp.id, readImport(imp, catalog)]));
   const identified = await identifyImports(scope, catalog, batch, readings, `hydrate:${batch[0]!.id}`);
+  timer.mark("identify");
   await env.DB.batch(associationStatements(scope, batch, identified, now));
+  timer.mark("associate");
   const shapes = catalog.properties.map(({ id, key, type, isArray }) => ({ id, key, type, isArray }));
   const works = workPerRecord(tenantId, shapes, batch, identified, readings);
 
   const pushed = new Map([...works].map(([id, w]) => [id, w.values]));
   const read = await readSources(env, scope, catalog, [...works.keys()], pushed);
   for (const [recordId, work] of works) Object.assign(work.values, read.get(recordId) ?? {});
+  timer.mark("readSources");
 
   const failures: unknown[] = [];
   const settled: SettledRecord[] = [];
@@ -130,15 +133,33 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
       }
     }),
   );
+  timer.mark("settle");
   await writeSettled(env.DB, tenantId, settled);
+  timer.mark("write");
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
     await refreshProgress(scope, runId);
     await finishRunIfDone(env, scope, runId);
   }
+  timer.mark("progress");
+  log("debug", "hydrated batch", { tenantId, imports: batch.length, records: works.size, ms: timer.phases });
   if (failures.length) {
     log("warn", "record objects failed", { tenantId, failures: failures.length, error: String(failures[0]) });
     throw failures[0];
   }
+}
+
+/** Milliseconds spent in each phase of a batch, for the log line that shows where hydration time goes. */
+function phaseTimer() {
+  let last = Date.now();
+  const phases: Record<string, number> = {};
+  return {
+    phases,
+    mark(name: string) {
+      const now = Date.now();
+      phases[name] = now - last;
+      last = now;
+    },
+  };
 }
 
 /** Percent complete: Imports settled over the rows the Run will read (known up front, or once reading ends). */

@@ -1,11 +1,11 @@
 import { chunk } from "../db/chunk";
 import { newId } from "../ids";
-import { incrementRunCounters } from "../runs/counters";
-import type { RunCounters } from "../runs/states";
 import type { SettledRecord } from "./record-state";
 
-/** Record Property rows per insert: 12 values each, under D1's 100 bound parameters with the guard's 2. */
+/** Record Property rows per insert: 12 values each, under D1's 100 bound parameters with the guard's 3. */
 const SLOTS_PER_INSERT = 7;
+/** Settled Records counted per Run-counter statement: 4 values each, under D1's 100 bound parameters. */
+const RECORDS_PER_COUNT = 23;
 /** Statements per D1 batch: big enough to write a hundred Records at once, small enough for one transaction to stay short. */
 const STATEMENTS_PER_BATCH = 400;
 
@@ -13,30 +13,37 @@ const STATEMENTS_PER_BATCH = 400;
 const UNWRITTEN = "(select revision from records where id = ? and tenant_id = ?) < ?";
 
 /**
- * The D1 statements that store one settled Record. Every one is guarded by the revision, and the
- * last one moves the Record to it: a second delivery of the same result, or an older result arriving
- * late, writes nothing. A Record merged away meanwhile has no row, so nothing is written for it either.
+ * The D1 statements that store one settled Record's values and history, each guarded by the
+ * revision: a second delivery of the same result, or an older result arriving late, writes nothing.
+ * A Record merged away meanwhile has no row, so nothing is written for it either.
  */
-function statementsFor(d1: D1Database, tenantId: string, r: SettledRecord, now: number): D1PreparedStatement[] {
+function valueStatements(d1: D1Database, tenantId: string, r: SettledRecord, now: number): D1PreparedStatement[] {
   const { recordId } = r.work;
   const guard = [recordId, tenantId, r.revision];
   const statements: D1PreparedStatement[] = [];
   const propertyId = new Map(r.work.properties.map((p) => [p.key, p.id]));
-  for (const [key, slots] of Object.entries(r.changedSlots)) {
+  const changed = Object.entries(r.changedSlots);
+  for (const ids of chunk(
+    changed.map(([key]) => propertyId.get(key)!),
+    80,
+  )) {
     statements.push(
-      d1.prepare(`delete from record_properties where tenant_id = ? and record_id = ? and property_id = ? and ${UNWRITTEN}`).bind(tenantId, recordId, propertyId.get(key)!, ...guard),
+      d1
+        .prepare(`delete from record_properties where tenant_id = ? and record_id = ? and property_id in (${ids.map(() => "?").join(", ")}) and ${UNWRITTEN}`)
+        .bind(tenantId, recordId, ...ids, ...guard),
     );
-    for (const part of chunk(slots, SLOTS_PER_INSERT)) {
-      const rows = part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)").join(", ");
-      statements.push(
-        d1
-          .prepare(
-            `insert into record_properties (id, tenant_id, record_id, property_id, position, value, invalid_value, invalid_reason, state, value_changed_at, confirmed_at, updated_at)
-             select * from (values ${rows}) where ${UNWRITTEN}`,
-          )
-          .bind(...part.flatMap((s) => [newId("rpv"), tenantId, recordId, propertyId.get(key)!, s.position, s.value, s.invalidValue, s.invalidReason, s.changedAt, now, now]), ...guard),
-      );
-    }
+  }
+  const slots = changed.flatMap(([key, list]) => list.map((slot) => ({ propertyId: propertyId.get(key)!, ...slot })));
+  for (const part of chunk(slots, SLOTS_PER_INSERT)) {
+    const rows = part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)").join(", ");
+    statements.push(
+      d1
+        .prepare(
+          `insert into record_properties (id, tenant_id, record_id, property_id, position, value, invalid_value, invalid_reason, state, value_changed_at, confirmed_at, updated_at)
+           select * from (values ${rows}) where ${UNWRITTEN}`,
+        )
+        .bind(...part.flatMap((s) => [newId("rpv"), tenantId, recordId, s.propertyId, s.position, s.value, s.invalidValue, s.invalidReason, s.changedAt, now, now]), ...guard),
+    );
   }
   const confirmed = r.work.properties.filter((p) => r.work.values[p.key] && !r.changedSlots[p.key]).map((p) => p.id);
   for (const ids of chunk(confirmed, 80)) {
@@ -53,43 +60,73 @@ function statementsFor(d1: D1Database, tenantId: string, r: SettledRecord, now: 
         .bind(newId("chg"), tenantId, recordId, JSON.stringify(r.work.importIds), r.work.runIds[0] ?? null, JSON.stringify(r.changes), now, ...guard),
     );
   }
-  for (const runId of r.work.runIds) statements.push(countInto(d1, tenantId, runId, r, guard, now));
-  statements.push(
-    d1
-      .prepare(`update records set revision = ?, updated_at = case when ? then ? else updated_at end where id = ? and tenant_id = ? and revision < ?`)
-      .bind(r.revision, r.changes.length ? 1 : 0, now, recordId, tenantId, r.revision),
-  );
   return statements;
 }
 
-function countInto(d1: D1Database, tenantId: string, runId: string, r: SettledRecord, guard: unknown[], now: number) {
-  const delta: Partial<RunCounters> = {
-    recordsCreated: r.outcome === "created" ? 1 : 0,
-    recordsUpdated: r.outcome === "updated" ? 1 : 0,
-    recordsUnchanged: r.outcome === "unchanged" ? 1 : 0,
-    invalidValues: r.invalid,
-  };
-  return incrementRunCounters(d1, tenantId, runId, delta, now, { sql: UNWRITTEN, values: guard })!;
+/** Moves a Record to its new revision: the last statement of its write, which closes the guard of every other. */
+const revisionStatement = (d1: D1Database, tenantId: string, r: SettledRecord, now: number) =>
+  d1
+    .prepare(`update records set revision = ?, updated_at = case when ? then ? else updated_at end where id = ? and tenant_id = ? and revision < ?`)
+    .bind(r.revision, r.changes.length ? 1 : 0, now, r.work.recordId, tenantId, r.revision);
+
+/**
+ * Adds settled Records to their Runs' counters, a few dozen Records per statement. Only Records
+ * still unwritten at their revision count, so the statements must run before the revision moves.
+ */
+function counterStatements(d1: D1Database, tenantId: string, settled: SettledRecord[], now: number): D1PreparedStatement[] {
+  const byRun = new Map<string, SettledRecord[]>();
+  for (const r of settled) for (const runId of r.work.runIds) byRun.set(runId, [...(byRun.get(runId) ?? []), r]);
+  const statements: D1PreparedStatement[] = [];
+  for (const [runId, records] of byRun) {
+    for (const part of chunk(records, RECORDS_PER_COUNT)) {
+      const rows = part.map(() => "(?, ?, ?, ?)").join(", ");
+      const counted = (key: string, outcome: string) => `'$.${key}', coalesce(json_extract(counters, '$.${key}'), 0) + (select count(*) from settled where column3 = '${outcome}')`;
+      statements.push(
+        d1
+          .prepare(
+            `with settled as (select * from (values ${rows}) where (select revision from records where id = column1 and tenant_id = ?) < column2)
+             update runs set counters = json_set(counters, ${counted("recordsCreated", "created")}, ${counted("recordsUpdated", "updated")}, ${counted("recordsUnchanged", "unchanged")},
+                                                 '$.invalidValues', coalesce(json_extract(counters, '$.invalidValues'), 0) + (select coalesce(sum(column4), 0) from settled)),
+                             updated_at = ?
+             where id = ? and tenant_id = ?`,
+          )
+          .bind(...part.flatMap((r) => [r.work.recordId, r.revision, r.outcome, r.invalid]), tenantId, now, runId, tenantId),
+      );
+    }
+  }
+  return statements;
 }
+
+const importStatements = (d1: D1Database, tenantId: string, settled: SettledRecord[], now: number) =>
+  chunk(
+    settled.flatMap((r) => r.work.importIds),
+    90,
+  ).map((ids) =>
+    d1.prepare(`update imports set state = 'processed', error = null, processed_at = ? where tenant_id = ? and id in (${ids.map(() => "?").join(", ")})`).bind(now, tenantId, ...ids),
+  );
 
 /**
  * Writes many settled Records and marks their Imports processed, a few hundred statements per D1
- * batch, keeping each Record's statements in one batch so its revision guard covers them together.
+ * batch. Each batch is one transaction holding whole Records: their values, then their Runs'
+ * counts, then their new revisions, so a Record's guard covers all of its statements together.
  */
 export async function writeSettled(d1: D1Database, tenantId: string, settled: SettledRecord[], now = Date.now()) {
-  const groups: D1PreparedStatement[][] = [[]];
+  const groups: { records: SettledRecord[]; values: D1PreparedStatement[] }[] = [{ records: [], values: [] }];
   for (const r of settled) {
-    const statements = statementsFor(d1, tenantId, r, now);
-    const importIds = r.work.importIds;
-    for (const ids of chunk(importIds, 90)) {
-      statements.push(
-        d1
-          .prepare(`update imports set state = 'processed', error = null, processed_at = ? where tenant_id = ? and id in (${ids.map(() => "?").join(", ")})`)
-          .bind(now, tenantId, ...ids),
-      );
-    }
-    if (groups.at(-1)!.length + statements.length > STATEMENTS_PER_BATCH) groups.push([]);
-    groups.at(-1)!.push(...statements);
+    const values = valueStatements(d1, tenantId, r, now);
+    const group = groups.at(-1)!;
+    // Room for the Record's revision, its share of counting and its Imports, besides its values.
+    if (group.records.length && group.values.length + 2 * group.records.length + values.length + 2 > STATEMENTS_PER_BATCH) groups.push({ records: [], values: [] });
+    groups.at(-1)!.records.push(r);
+    groups.at(-1)!.values.push(...values);
   }
-  for (const group of groups) if (group.length) await d1.batch(group);
+  for (const { records, values } of groups) {
+    if (!records.length) continue;
+    await d1.batch([
+      ...values,
+      ...counterStatements(d1, tenantId, records, now),
+      ...records.map((r) => revisionStatement(d1, tenantId, r, now)),
+      ...importStatements(d1, tenantId, records, now),
+    ]);
+  }
 }

@@ -10,13 +10,11 @@ export function incrementRunCounters(
   runId: string,
   delta: Partial<RunCounters>,
   now = Date.now(),
-  /** A further SQL condition (with its values) the count only lands under, e.g. a Record's revision guard. */
-  guard?: { sql: string; values: unknown[] },
 ): D1PreparedStatement | null {
   const entries = Object.entries(delta).filter(([, n]) => n);
   if (!entries.length) return null;
   const paths = entries.map(([key]) => `'$.${key}', coalesce(json_extract(counters, '$.${key}'), 0) + ?`).join(", ");
   return d1
-    .prepare(`update runs set counters = json_set(counters, ${paths}), updated_at = ? where id = ? and tenant_id = ?${guard ? ` and ${guard.sql}` : ""}`)
-    .bind(...entries.map(([, n]) => n), now, runId, tenantId, ...(guard?.values ?? []));
+    .prepare(`update runs set counters = json_set(counters, ${paths}), updated_at = ? where id = ? and tenant_id = ?`)
+    .bind(...entries.map(([, n]) => n), now, runId, tenantId);
 }
