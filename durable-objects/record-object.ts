@@ -26,7 +26,7 @@ export class RecordObject extends DurableObject<Env> {
     const next = settle(state, work, Date.now());
     this.ctx.storage.kv.put(STATE_KEY, next.state);
     for (const hook of RECORD_HOOKS) {
-      await hook(this.env, { tenantId: work.tenantId, recordId: work.recordId, changed: next.settled.changes.map((c) => c.key), created: work.created });
+      await hook(this.env, { tenantId: work.tenantId, recordId: work.recordId, changed: next.settled.changes.map((c) => c.key), created: next.settled.outcome === "created" });
     }
     return next.settled;
   }

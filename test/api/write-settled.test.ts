@@ -19,14 +19,13 @@ async function newRecord(email: string) {
   return ((await resolveRecord(scope, [{ propertyId: emailProp.id, value: email }], { create: true })) as { recordId: string }).recordId;
 }
 
-const work = (recordId: string, values: Record<string, unknown[]>, created = false): RecordWork => ({
+const work = (recordId: string, values: Record<string, unknown[]>): RecordWork => ({
   tenantId: scope.tenantId,
   recordId,
   properties: props,
   values,
   importIds: [],
   runIds: [runId],
-  created,
 });
 
 const counters = async () => JSON.parse((await env.DB.prepare("select counters from runs where id = ?").bind(runId).first<{ counters: string }>())!.counters);
@@ -51,7 +50,7 @@ describe("writing settled Records to D1", () => {
   it("counts and stores a result once, however often it is written", async () => {
     const recordId = await newRecord("once@example.com");
     const before = await counters();
-    const { settled } = settle({ revision: 0, slots: {} }, work(recordId, { email: ["once@example.com"] }, true), 1000);
+    const { settled } = settle({ revision: 0, slots: {} }, work(recordId, { email: ["once@example.com"] }), 1000);
     await writeSettled(env.DB, scope.tenantId, [settled], 1000);
     await writeSettled(env.DB, scope.tenantId, [settled], 2000);
     const after = await counters();
@@ -80,7 +79,7 @@ describe("writing settled Records to D1", () => {
       if (i % 3 !== 0) state = settle(state, work(recordId, { email: [`many${i}@example.com`] }), 500).state;
       // Every third Record is new; of the rest, half change and half arrive unchanged; every fourth has an invalid email.
       const email = i % 4 === 0 ? "not an email" : i % 3 === 1 ? `changed${i}@example.com` : `many${i}@example.com`;
-      return settle(state, work(recordId, { email: [email] }, i % 3 === 0), 1000).settled;
+      return settle(state, work(recordId, { email: [email] }), 1000).settled;
     });
     const before = await counters();
     await writeSettled(env.DB, scope.tenantId, results, 1000);

@@ -55,12 +55,11 @@ function workPerRecord(
   for (const imp of batch) {
     const found = identified.get(imp.id)!;
     if ("error" in found) continue;
-    const work = works.get(found.recordId) ?? { tenantId, recordId: found.recordId, properties, values: {}, importIds: [], runIds: [], created: false };
+    const work = works.get(found.recordId) ?? { tenantId, recordId: found.recordId, properties, values: {}, importIds: [], runIds: [] };
     const reading = readings.get(imp.id)!;
     if (!("error" in reading)) Object.assign(work.values, reading.applied);
     work.importIds.push(imp.id);
     if (imp.runId && !work.runIds.includes(imp.runId)) work.runIds.push(imp.runId);
-    work.created ||= found.created;
     works.set(found.recordId, work);
   }
   return works;

@@ -43,7 +43,7 @@ export function readImport(imp: Import, catalog: Catalog): ImportReading | { err
   return { identity, applied, mayCreate: imp.via === "api" || source?.role === "primary" };
 }
 
-export type Identified = { recordId: string; created: boolean } | { error: string };
+export type Identified = { recordId: string } | { error: string };
 
 function uniqueKeys(catalog: Catalog) {
   return catalog.properties.filter((p) => p.unique).map((p) => p.key).join(", ") || "(none defined)";
@@ -75,7 +75,7 @@ export async function identifyImports(
       await mergeRecords(scope, outcome.recordIds, requestId);
       outcome = await resolveRecord(scope, request.values, { create: request.create });
     }
-    if (outcome.kind === "found" || outcome.kind === "created") result.set(request.key, { recordId: outcome.recordId, created: outcome.kind === "created" });
+    if (outcome.kind === "found" || outcome.kind === "created") result.set(request.key, { recordId: outcome.recordId });
     else if (outcome.kind === "unknown") result.set(request.key, { error: "No Record has these values, and this Source only adds to Records that exist" });
     else result.set(request.key, { error: "These values belong to several Records that could not be merged" });
   }

@@ -36,8 +36,6 @@ export interface RecordWork {
   importIds: string[];
   /** Runs whose counters this work counts into. */
   runIds: string[];
-  /** Whether the Record was created for these Imports (counted as created, not updated). */
-  created: boolean;
 }
 
 /** What settling one piece of work did, for the consumer to write to D1 in one batch with others. */
@@ -90,6 +88,7 @@ export function settle(state: RecordState, work: RecordWork, now: number): { sta
     }
   }
   const revision = state.revision + 1;
-  const outcome = work.created ? "created" : changes.length ? "updated" : "unchanged";
+  // The object settling its first work is the Record's creation, however many attempts it took to get here.
+  const outcome = state.revision === 0 ? "created" : changes.length ? "updated" : "unchanged";
   return { state: { revision, slots }, settled: { work, revision, outcome, changes, changedSlots, invalid } };
 }

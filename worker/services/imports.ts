@@ -12,7 +12,7 @@ import { classifyImportKeys, importKeyWarnings, type ImportKeys } from "../pipel
 import type { HydrationMessage } from "../queues/messages";
 
 /** Imports per hydration message: one batch of Records read from each Source at once. */
-export const HYDRATION_BATCH = 100;
+export const HYDRATION_BATCH = 250;
 
 export interface NewImport {
   /** Deterministic when the caller can retry (Idempotency-Key, Run page + row), so a retry inserts nothing. */
