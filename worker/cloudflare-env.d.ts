@@ -3,7 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
     FILES: R2Bucket;
-    RUN_PAGES: Queue<import("./queues/messages").RunPageMessage>;
+    RUN_PAGES: Queue<import("./queues/messages").RunMessage>;
     HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     LIVE_HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     DEAD_LETTERS: Queue<unknown>;

@@ -225,6 +225,19 @@ describe("confirming Records under load and at once", { timeout: 120_000 }, () =
     expect(entries[0].after).toMatchObject({ removed: 24 });
   });
 
+  it("keeps removing through queued finish messages until the Run completes", async () => {
+    const { as, scope, runId, records } = await settledRun("queued", 12, [3]);
+    expect(await confirmRecords(env, scope, runId, { step: 4, steps: 1 })).toEqual({ done: false });
+    await env.RUN_PAGES.send({ kind: "finish-run", tenantId: scope.tenantId, runId });
+    let current = (await api("GET", `/runs/${runId}`, { as })).body.run;
+    for (let i = 0; i < 300 && current.state === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      current = (await api("GET", `/runs/${runId}`, { as })).body.run;
+    }
+    expect(current).toMatchObject({ state: "complete", counters: { recordsMissing: 11, recordsRemoved: 11 } });
+    expect([...(await recordsByEmail(as)).values()].map((r) => r.id)).toEqual([records.get(email(3))!.id]);
+  });
+
   it("reads the Run's unseen Records through indexes, never scanning the Run's Imports per Record", async () => {
     const { ws, runId } = await settledRun("plans", 5, [1]);
     const statements: string[] = [];

@@ -2,8 +2,11 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { giveUpOnImports, hydrateImports } from "../pipeline/hydrate";
 import { importRunPage } from "../pipeline/run-pages";
+import { createDb } from "../db/client";
+import { TenantScope } from "../db/tenant-scope";
+import { finishRunIfDone } from "../runs/lifecycle";
 import { keepDeadLetter } from "./dead-letters";
-import { hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runPageMessageSchema } from "./messages";
+import { hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
 
 /** Seconds before a failed message is tried again: 2, 4, 8… so a Source that blips has time to come back. */
 const backoffSeconds = (attempts: number) => Math.min(2 ** attempts, 300);
@@ -11,7 +14,9 @@ const backoffSeconds = (attempts: number) => Math.min(2 ** attempts, 300);
 async function handle(env: Env, queue: string, message: Message<unknown>) {
   const final = message.attempts >= MAX_ATTEMPTS;
   if (queue === QUEUES.runPages) {
-    await importRunPage(env, runPageMessageSchema.parse(message.body), { final });
+    const body = runMessageSchema.parse(message.body);
+    if (body.kind === "run-page") await importRunPage(env, body, { final });
+    else await finishRunIfDone(env, new TenantScope(createDb(env.DB), body.tenantId), body.runId);
   } else if (queue === QUEUES.hydration || queue === QUEUES.liveHydration) {
     const body = hydrationMessageSchema.parse(message.body);
     try {
@@ -21,9 +26,9 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
       throw err;
     }
   } else if (queue === QUEUES.deadLetters) {
-    // The dead-letter queue mixes both kinds; the message's kind says which queue it failed on.
+    // The dead-letter queue mixes every kind; the message's kind says which queue it failed on.
     const kind = (message.body as { kind?: unknown } | null)?.kind;
-    await keepDeadLetter(env, kind === "run-page" ? QUEUES.runPages : QUEUES.hydration, message.id, message.body, null);
+    await keepDeadLetter(env, kind === "run-page" || kind === "finish-run" ? QUEUES.runPages : QUEUES.hydration, message.id, message.body, null);
   } else {
     throw new Error(`No consumer for queue "${queue}"`);
   }

@@ -9,6 +9,18 @@ export const runPageMessageSchema = z.object({
 });
 export type RunPageMessage = z.infer<typeof runPageMessageSchema>;
 
+/** Finish Run `runId`: sent again while its confirmation is still removing Records, so a big removal keeps going. */
+export const finishRunMessageSchema = z.object({
+  kind: z.literal("finish-run"),
+  tenantId: z.string(),
+  runId: z.string(),
+});
+export type FinishRunMessage = z.infer<typeof finishRunMessageSchema>;
+
+/** What the Run queue carries: pages to read, and Runs to finish. */
+export const runMessageSchema = z.discriminatedUnion("kind", [runPageMessageSchema, finishRunMessageSchema]);
+export type RunMessage = z.infer<typeof runMessageSchema>;
+
 /** Identify and hydrate these Imports; ones already processed are skipped, so a redelivery changes nothing twice. */
 export const hydrationMessageSchema = z.object({
   kind: z.literal("hydrate"),

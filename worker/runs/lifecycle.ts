@@ -87,14 +87,17 @@ const SETTLED = `state = 'running' and read_complete = 1 and not exists (select 
  * Completes a Run once its last page is stored and every one of its Imports has been processed or
  * failed, after confirming its Source's Records when its Schedule asks for that. Safe to call any
  * number of times from any consumer: only the first call moves it. A confirmation still removing
- * Records leaves the Run running; the sweep calls again for it.
+ * Records leaves the Run running and queues the next call, so the removal goes on step by step.
  */
 export async function finishRunIfDone(env: Env, scope: TenantScope, runId: string): Promise<boolean> {
   const d1 = scope.db.$client;
   const settled = await d1.prepare(`select 1 from runs where id = ? and tenant_id = ? and ${SETTLED}`).bind(runId, scope.tenantId, runId).first();
   if (!settled) return false;
   const confirmation = await confirmRecords(env, scope, runId);
-  if (confirmation && !confirmation.done) return false;
+  if (confirmation && !confirmation.done) {
+    await env.RUN_PAGES.send({ kind: "finish-run", tenantId: scope.tenantId, runId });
+    return false;
+  }
   const missing = confirmation?.missing;
   const now = Date.now();
   const moved = await d1
