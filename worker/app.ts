@@ -16,6 +16,7 @@ import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { pluginRoutes } from "./routes/plugins";
 import { recordRoutes } from "./routes/records";
+import { groupRoutes } from "./routes/groups";
 import { runRoutes } from "./routes/runs";
 import { scheduleRoutes } from "./routes/schedules";
 import { propertyRoutes } from "./routes/properties";
@@ -52,6 +53,7 @@ const api = new Hono<AppEnv>()
   .route("/dead-letters", deadLetterRoutes)
   .route("/imports", importRoutes)
   .route("/records", recordRoutes)
+  .route("/groups", groupRoutes)
   .route("/files", fileRoutes);
 
 /** Webhooks are called by other systems: no session or API key, each delivery is signed instead. */

@@ -24,6 +24,14 @@ describe("merging", () => {
     const newer = await importAndWait(as, { work_email: "Grace@Example.com", tags: ["vip"] });
     expect(older.recordId).not.toBe(newer.recordId);
 
+    const group = async (name: string, recordIds: string[]) => {
+      const created = (await api("POST", "/groups", { as, body: { name, type: "manual" } })).body.group;
+      expect((await api("POST", `/groups/${created.id}/members`, { as, body: { recordIds } })).status).toBe(200);
+      return created.id as string;
+    };
+    const newerOnly = await group("Newer only", [newer.recordId]);
+    const both = await group("Both", [older.recordId, newer.recordId]);
+
     const joining = await importAndWait(as, { external_id: "crm-7", work_email: "grace@example.com" });
     expect(joining).toMatchObject({ state: "processed", recordId: older.recordId });
 
@@ -35,6 +43,14 @@ describe("merging", () => {
     expect(values).toMatchObject({ plan: ["pro"], tags: ["vip"] });
     expect((await api("GET", `/records/${newer.recordId}`, { as })).status).toBe(404);
     expect((await api("GET", `/imports/${newer.id}`, { as })).body.import.recordId).toBe(older.recordId);
+
+    // Memberships move to the survivor, once per Group, with their counts and history.
+    for (const groupId of [newerOnly, both]) {
+      expect((await api("GET", `/groups/${groupId}/members`, { as })).body.members.map((m: { recordId: string }) => m.recordId)).toEqual([older.recordId]);
+      expect((await api("GET", `/groups/${groupId}`, { as })).body.group.memberCount).toBe(1);
+    }
+    const history = await env.DB.prepare("select count(*) as n from group_membership_changes where record_id = ?").bind(older.recordId).first<{ n: number }>();
+    expect(history!.n).toBe(3);
 
     const merges = (await api("GET", "/audit-log?action=record.merge", { as })).body.entries;
     expect(merges).toHaveLength(1);

@@ -29,6 +29,7 @@ interface AIds {
   recordId: string;
   importId: string;
   deadLetterId: string;
+  groupId: string;
   marker: string[];
 }
 
@@ -67,6 +68,12 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "POST /api/v1/schedules/:id/runs": (a) => ({ path: `/schedules/${a.scheduleId}/runs` }),
   "POST /api/v1/dead-letters/:id/replay": (a) => ({ path: `/dead-letters/${a.deadLetterId}/replay` }),
   "GET /api/v1/records/:id": (a) => ({ path: `/records/${a.recordId}` }),
+  "GET /api/v1/groups/:id": (a) => ({ path: `/groups/${a.groupId}` }),
+  "PATCH /api/v1/groups/:id": (a) => ({ path: `/groups/${a.groupId}`, body: { name: "stolen" } }),
+  "DELETE /api/v1/groups/:id": (a) => ({ path: `/groups/${a.groupId}` }),
+  "GET /api/v1/groups/:id/members": (a) => ({ path: `/groups/${a.groupId}/members` }),
+  "POST /api/v1/groups/:id/members": (a) => ({ path: `/groups/${a.groupId}/members`, body: { recordIds: [a.recordId] } }),
+  "POST /api/v1/groups/:id/members/remove": (a) => ({ path: `/groups/${a.groupId}/members/remove`, body: { recordIds: [a.recordId] } }),
   "GET /api/v1/imports/:id": (a) => ({ path: `/imports/${a.importId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
   "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
@@ -97,6 +104,8 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "GET /api/v1/runs": { path: "/runs" },
   "GET /api/v1/dead-letters": { path: "/dead-letters" },
   "GET /api/v1/records": { path: "/records" },
+  "GET /api/v1/groups": { path: "/groups" },
+  "POST /api/v1/groups": { path: "/groups", body: () => ({ name: unique("B group"), type: "manual" }) },
   "GET /api/v1/imports": { path: "/imports" },
   "GET /api/v1/files": { path: "/files" },
   "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
@@ -160,7 +169,10 @@ beforeAll(async () => {
   await env.DB.prepare(`insert into dead_letters (id, tenant_id, queue, body, error, created_at) values (?, ?, 'groupflow-hydration', ?, 'A failed', ?)`)
     .bind(deadLetterId, a.workspace.id, JSON.stringify({ kind: "hydrate", tenantId: a.workspace.id, importIds: [importId] }), Date.now())
     .run();
+  const group = await api("POST", "/groups", { as: a.owner, body: { name: "A's VIPs", type: "manual" } });
+  await api("POST", `/groups/${group.body.group.id}/members`, { as: a.owner, body: { recordIds: [recordId] } });
   aIds = {
+    groupId: group.body.group.id,
     memberId: member.memberId,
     invitationId: invite.body.invitation.id,
     apiKeyId: key.id,
@@ -243,7 +255,20 @@ describe("tenant isolation", () => {
     expect(await imports()).toEqual(before);
   });
 
+  it("B cannot put A's Records into B's own Group", async () => {
+    for (const [, as] of bCallers) {
+      const own = (await api("POST", "/groups", { as, body: { name: unique("B mine"), type: "manual" } })).body.group;
+      const added = await api("POST", `/groups/${own.id}/members`, { as, body: { recordIds: [aIds.recordId] } });
+      expect(added.status).toBe(400);
+      expect(added.body.error.details.unknown).toEqual([aIds.recordId]);
+      const skipped = await api("POST", `/groups/${own.id}/members`, { as, body: { recordIds: [aIds.recordId], skipUnknown: true } });
+      expect(skipped.body).toMatchObject({ changed: 0, skipped: [aIds.recordId] });
+      expect((await api("GET", `/groups/${own.id}/members`, { as })).body.members).toEqual([]);
+    }
+  });
+
   it("A still sees all of its own objects afterwards", async () => {
+    expect((await api("GET", `/groups/${aIds.groupId}/members`, { as: a.owner })).body.members.map((m: { recordId: string }) => m.recordId)).toEqual([aIds.recordId]);
     expect((await api("GET", `/schedules/${aIds.scheduleId}`, { as: a.owner })).body.schedule.name).toBe("A's schedule");
     expect((await api("GET", `/runs/${aIds.runId}`, { as: a.owner })).body.run.state).toBe("complete");
     expect((await api("GET", `/records/${aIds.recordId}`, { as: a.owner })).body.record.identities).toEqual([{ key: "email", value: "a-record@example.com" }]);

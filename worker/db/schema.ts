@@ -483,3 +483,69 @@ export const deadLetters = sqliteTable(
 );
 
 export type DeadLetter = typeof deadLetters.$inferSelect;
+
+/* ---------- Groups ---------- */
+
+export const GROUP_TYPES = ["manual", "calculated"] as const;
+export type GroupType = (typeof GROUP_TYPES)[number];
+
+/** A set of Records: manual ones change only by hand, calculated ones follow their rules. */
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    type: text("type").$type<GroupType>().notNull(),
+    /** The rule tree of a calculated Group, as validated and normalized; null for manual Groups. */
+    rules: text("rules", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    memberCount: integer("member_count").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("groups_tenant_name_idx").on(t.tenantId, t.name), index("groups_tenant_created_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** Who is in a Group now, and since when. */
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    recordId: text("record_id")
+      .notNull()
+      .references(() => records.id, { onDelete: "cascade" }),
+    joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.recordId] }), index("group_members_record_idx").on(t.recordId)],
+);
+
+/** Every time a Record joined or left a Group: the membership history people and exports look back on. */
+export const groupMembershipChanges = sqliteTable(
+  "group_membership_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    recordId: text("record_id")
+      .notNull()
+      .references(() => records.id, { onDelete: "cascade" }),
+    change: text("change").$type<"joined" | "left">().notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("group_membership_changes_record_idx").on(t.recordId, t.at), index("group_membership_changes_group_idx").on(t.groupId, t.at)],
+);
+
+export type Group = typeof groups.$inferSelect;
+export type GroupMember = typeof groupMembers.$inferSelect;

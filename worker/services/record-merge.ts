@@ -28,7 +28,16 @@ export async function mergeRecords(scope: TenantScope, recordIds: string[], requ
     move(`update record_properties set record_id = ? where tenant_id = ? and record_id in (${marks})`),
     move(`update imports set record_id = ? where tenant_id = ? and record_id in (${marks})`),
     move(`update record_changes set record_id = ? where tenant_id = ? and record_id in (${marks})`),
+    // Group memberships move too: the survivor keeps its own where both were members, and the history follows.
+    move(`update or ignore group_members set record_id = ? where tenant_id = ? and record_id in (${marks})`),
+    move(`update group_membership_changes set record_id = ? where tenant_id = ? and record_id in (${marks})`),
     d1.prepare(`delete from records where tenant_id = ? and id in (${marks})`).bind(scope.tenantId, ...others),
+    d1
+      .prepare(
+        `update groups set member_count = (select count(*) from group_members m where m.group_id = groups.id)
+         where tenant_id = ? and id in (select group_id from group_members where record_id = ?)`,
+      )
+      .bind(scope.tenantId, survivor),
     prepared(
       scope.db,
       auditEntry(scope, SYSTEM_ACTOR, requestId, {
