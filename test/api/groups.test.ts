@@ -83,6 +83,11 @@ describe("manual Group members", () => {
     expect(await memberIds(group.id)).toEqual([recordByEmail.get("margaret@example.com")]);
     expect((await api("GET", `/groups/${group.id}`, { as })).body.group.memberCount).toBe(1);
     expect((await history(group.id)).map((h) => h.change)).toEqual(["joined", "joined", "left"]);
+    const linus = (await api("GET", `/records/${recordByEmail.get("linus@example.com")}`, { as })).body.record;
+    expect(linus.groups.map((g: { name: string }) => g.name)).not.toContain("Leavers");
+    expect(linus.groupHistory.filter((h: { name: string }) => h.name === "Leavers").map((h: { change: string }) => h.change)).toEqual(["left", "joined"]);
+    const margaret = (await api("GET", `/records/${recordByEmail.get("margaret@example.com")}`, { as })).body.record;
+    expect(margaret.groups).toEqual([expect.objectContaining({ id: group.id, name: "Leavers", type: "manual" })]);
   });
 
   it("refuse values that name no Record unless told to skip them", async () => {

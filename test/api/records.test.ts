@@ -193,7 +193,7 @@ describe("GET /records/:id", () => {
     expect(res.status).toBe(200);
     const record = res.body.record;
     expect(record).toMatchObject({ id: ids.grace, missingSince: null, identities: [{ key: "email", value: "grace@example.com" }] });
-    expect(record.groups).toBeUndefined();
+    expect(record).toMatchObject({ groups: [], groupHistory: [] });
     expect(record.properties.map((p: { key: string }) => p.key)).toEqual(["age", "email", "first_name", "nicknames"]);
     const [age, , firstName, nicknames] = record.properties;
     expect(age).toMatchObject({

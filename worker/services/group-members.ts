@@ -150,3 +150,25 @@ export async function listMembers(scope: TenantScope, groupId: string, opts: { l
     nextCursor: rows.length > opts.limit && last ? encodePageCursor({ createdAt: last.joinedAt, id: last.recordId }) : null,
   };
 }
+
+/** The Groups a Record is in now, and its joins and leaves (newest first, the latest 100). */
+export async function groupsOfRecord(scope: TenantScope, recordId: string) {
+  const d1 = scope.db.$client;
+  const [current, history] = await Promise.all([
+    d1
+      .prepare(`select g.id, g.name, g.type, m.joined_at from group_members m join groups g on g.id = m.group_id where m.record_id = ? and m.tenant_id = ? order by g.name`)
+      .bind(recordId, scope.tenantId)
+      .all<{ id: string; name: string; type: string; joined_at: number }>(),
+    d1
+      .prepare(
+        `select c.group_id, g.name, c.change, c.at from group_membership_changes c join groups g on g.id = c.group_id
+         where c.record_id = ? and c.tenant_id = ? order by c.at desc, c.id desc limit 100`,
+      )
+      .bind(recordId, scope.tenantId)
+      .all<{ group_id: string; name: string; change: "joined" | "left"; at: number }>(),
+  ]);
+  return {
+    groups: current.results.map((g) => ({ id: g.id, name: g.name, type: g.type, joinedAt: new Date(g.joined_at) })),
+    groupHistory: history.results.map((h) => ({ groupId: h.group_id, name: h.name, change: h.change, at: new Date(h.at) })),
+  };
+}

@@ -3,6 +3,7 @@ import { chunk } from "../db/chunk";
 import { recordProperties, records, type Property, type RecordProperty, type RecordRow } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import { ApiError, notFound } from "../errors";
+import { groupsOfRecord } from "./group-members";
 import { listProperties } from "./properties";
 import { identitiesOf } from "./record-identity";
 import { searchConditions, type RecordSearch } from "./record-search";
@@ -114,11 +115,12 @@ function recordProperty(property: Property, slots: RecordProperty[]) {
 export async function getRecord(scope: TenantScope, recordId: string, timelineBefore?: Date) {
   const record = await scope.findOne(records, eq(records.id, recordId));
   if (!record) throw notFound("Record");
-  const [workspaceProperties, slots, identities, timeline] = await Promise.all([
+  const [workspaceProperties, slots, identities, timeline, memberships] = await Promise.all([
     listProperties(scope),
     slotsOf(scope, [recordId]),
     identitiesOf(scope, [recordId]),
     recordTimeline(scope, recordId, timelineBefore),
+    groupsOfRecord(scope, recordId),
   ]);
   const keyOf = new Map(workspaceProperties.map((p) => [p.id, p.key]));
   return {
@@ -130,6 +132,7 @@ export async function getRecord(scope: TenantScope, recordId: string, timelineBe
     identities: identities
       .map((i) => ({ key: keyOf.get(i.propertyId)!, value: i.value }))
       .sort((a, b) => a.key.localeCompare(b.key) || a.value.localeCompare(b.value)),
+    ...memberships,
     timeline,
   };
 }
