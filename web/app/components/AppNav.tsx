@@ -36,6 +36,9 @@ export function AppNav({ session }: { session: SessionView }) {
             <NavLink to="/records">Records</NavLink>
           </li>
           <li>
+            <NavLink to="/groups">Groups</NavLink>
+          </li>
+          <li>
             <NavLink to="/team">Team</NavLink>
           </li>
           {canManage(session.role) ? (
