@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { recordGroupCounts } from "../../worker/cron/group-counts";
 import { createDb } from "../../worker/db/client";
 import { TenantScope } from "../../worker/db/tenant-scope";
 import { listProperties } from "../../worker/services/properties";
@@ -137,5 +138,26 @@ describe("manual Group members", () => {
     const second = (await api("GET", `/groups/${group.id}/members?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`, { as })).body;
     expect(second).toMatchObject({ members: [{ recordId: recordByEmail.get("ada@example.com") }], nextCursor: null });
     expect((await api("GET", `/groups/${group.id}/members?cursor=nonsense`, { as })).status).toBe(400);
+  });
+});
+
+describe("Group counts over time", () => {
+  it("keep each day's closing count, carry quiet days forward, and show today live", async () => {
+    const group = await manualGroup("Growing");
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000);
+    // Backdated, as if the Group had existed for a week.
+    await env.DB.prepare("update groups set created_at = ? where id = ?").bind(day(6).getTime(), group.id).run();
+    await api("POST", `/groups/${group.id}/members`, { as, body: { property: "email", values: ["ada@example.com"] } });
+    await recordGroupCounts(env, day(5));
+    await api("POST", `/groups/${group.id}/members`, { as, body: { property: "email", values: ["grace@example.com"] } });
+    await recordGroupCounts(env, day(5));
+    await recordGroupCounts(env, day(2));
+    await api("POST", `/groups/${group.id}/members`, { as, body: { property: "email", values: ["linus@example.com"] } });
+
+    const counts = (await api("GET", `/groups/${group.id}/counts?days=10`, { as })).body.counts as { day: string; members: number }[];
+    expect(counts.map((c) => c.members)).toEqual([0, 2, 2, 2, 2, 2, 3]);
+    expect(counts[0]!.day).toBe(day(6).toISOString().slice(0, 10));
+    expect(counts.at(-1)!.day).toBe(new Date().toISOString().slice(0, 10));
+    expect((await api("GET", `/groups/${group.id}/counts?days=0`, { as })).status).toBe(400);
   });
 });

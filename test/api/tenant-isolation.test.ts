@@ -72,6 +72,7 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "PATCH /api/v1/groups/:id": (a) => ({ path: `/groups/${a.groupId}`, body: { name: "stolen" } }),
   "DELETE /api/v1/groups/:id": (a) => ({ path: `/groups/${a.groupId}` }),
   "GET /api/v1/groups/:id/members": (a) => ({ path: `/groups/${a.groupId}/members` }),
+  "GET /api/v1/groups/:id/counts": (a) => ({ path: `/groups/${a.groupId}/counts` }),
   "POST /api/v1/groups/:id/members": (a) => ({ path: `/groups/${a.groupId}/members`, body: { recordIds: [a.recordId] } }),
   "POST /api/v1/groups/:id/members/remove": (a) => ({ path: `/groups/${a.groupId}/members/remove`, body: { recordIds: [a.recordId] } }),
   "GET /api/v1/imports/:id": (a) => ({ path: `/imports/${a.importId}` }),

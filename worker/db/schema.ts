@@ -549,3 +549,20 @@ export const groupMembershipChanges = sqliteTable(
 
 export type Group = typeof groups.$inferSelect;
 export type GroupMember = typeof groupMembers.$inferSelect;
+
+/** Each Group's member count at the end of each day (UTC), for charts of how a Group grows. */
+export const groupCounts = sqliteTable(
+  "group_counts",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    /** YYYY-MM-DD in UTC. */
+    day: text("day").notNull(),
+    members: integer("members").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.day] })],
+);

@@ -4,7 +4,7 @@ import { actorOf, type AppContext, type AppEnv } from "../context";
 import { GROUP_TYPES } from "../db/schema";
 import { principalOf, requireScope, tenantScopeOf } from "../middleware/require";
 import { changeManualMembers, listMembers, MAX_MEMBERS_PER_CALL } from "../services/group-members";
-import { createGroup, deleteGroup, findGroup, listGroups, publicGroup, updateGroup } from "../services/groups";
+import { createGroup, deleteGroup, findGroup, groupCountsOver, listGroups, publicGroup, updateGroup } from "../services/groups";
 import { jsonBody, queryParams } from "../validation";
 import { pathId } from "./params";
 import { limitSchema } from "./schemas";
@@ -31,6 +31,7 @@ const membersSchema = z.union([
     })
     .strict(),
 ]);
+const countsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
 const membersQuery = z.object({ limit: limitSchema, cursor: z.string().max(200).optional() }).strict();
 
 export const groupRoutes = new Hono<AppEnv>()
@@ -53,6 +54,11 @@ export const groupRoutes = new Hono<AppEnv>()
   .get("/:id/members", requireScope("read:groups"), async (c) => {
     const id = pathId(c, "grp", "Group");
     return c.json(await listMembers(tenantScopeOf(c), id, queryParams(c, membersQuery)));
+  })
+  .get("/:id/counts", requireScope("read:groups"), async (c) => {
+    const id = pathId(c, "grp", "Group");
+    const { days } = queryParams(c, countsQuery);
+    return c.json({ counts: await groupCountsOver(tenantScopeOf(c), id, days) });
   })
   .post("/:id/members", requireScope("write:groups"), async (c) => c.json(await changeMembers(c, "add")))
   .post("/:id/members/remove", requireScope("write:groups"), async (c) => c.json(await changeMembers(c, "remove")));

@@ -1,7 +1,8 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte } from "drizzle-orm";
+import { utcDay } from "../cron/group-counts";
 import type { Actor } from "../context";
 import { isUniqueViolation } from "../db/client";
-import { groups, type Group, type GroupType } from "../db/schema";
+import { groupCounts, groups, type Group, type GroupType } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
@@ -72,4 +73,25 @@ export async function deleteGroup(scope: TenantScope, actor: Actor, requestId: s
     scope.delete(groups, eq(groups.id, groupId)),
     auditEntry(scope, actor, requestId, { action: "group.delete", targetType: "group", targetId: groupId, before: publicGroup(group) }),
   ]);
+}
+
+/**
+ * A Group's member count on each of the last `days` days (UTC), oldest first. Days before the Group
+ * existed are left out; a day nothing was stored for carries the day before's count; today is live.
+ */
+export async function groupCountsOver(scope: TenantScope, groupId: string, days: number, now = new Date()) {
+  const group = await findGroup(scope, groupId);
+  const first = new Date(now.getTime() - (days - 1) * 86_400_000);
+  const stored = await scope.select(groupCounts, and(eq(groupCounts.groupId, groupId), gte(groupCounts.day, utcDay(first)))!);
+  const byDay = new Map(stored.map((c) => [c.day, c.members]));
+  const counts: { day: string; members: number }[] = [];
+  let carried: number | null = null;
+  for (let i = 0; i < days; i++) {
+    const day = utcDay(new Date(first.getTime() + i * 86_400_000));
+    if (day < utcDay(group.createdAt)) continue;
+    carried = byDay.get(day) ?? carried ?? 0;
+    counts.push({ day, members: carried });
+  }
+  if (counts.length) counts[counts.length - 1]!.members = group.memberCount;
+  return counts;
 }

@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CsrfField } from "../components/CsrfField";
 import { FormError } from "../components/FormError";
+import { GroupCountChart } from "../components/groups/GroupCountChart";
 import { badIntent, callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
 import { formatMoment } from "../lib/format";
 import { errorOf } from "../lib/form-errors";
@@ -23,10 +24,11 @@ export async function loader(args: LoaderFunctionArgs) {
     loadFromApi<{ group: Group }>(args, `/groups/${id}`),
     loadFromApi<{ members: { recordId: string; joinedAt: string }[]; nextCursor: string | null }>(args, `/groups/${id}/members?${query}`),
     loadFromApi<{ properties: Property[] }>(args, "/properties"),
+    loadFromApi<{ counts: { day: string; members: number }[] }>(args, `/groups/${id}/counts?days=30`),
   ]);
-  const [group, members, properties] = answers;
+  const [group, members, properties, counts] = answers;
   return json(
-    { group: group.data.group, ...members.data, uniqueKeys: properties.data.properties.filter((p) => p.unique).map((p) => p.key) },
+    { group: group.data.group, ...members.data, counts: counts.data.counts, uniqueKeys: properties.data.properties.filter((p) => p.unique).map((p) => p.key) },
     { headers: relayCookies(...answers) },
   );
 }
@@ -55,7 +57,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function GroupPage() {
-  const { group, members, nextCursor, uniqueKeys } = useLoaderData<typeof loader>();
+  const { group, members, nextCursor, uniqueKeys, counts } = useLoaderData<typeof loader>();
   const result = useActionData<FormFailure | ({ intent: "add" | "remove" } & MemberChange)>();
   const writer = canWrite(useSession(), "groups");
   const [params] = useSearchParams();
@@ -76,6 +78,7 @@ export default function GroupPage() {
       </header>
       <section className="panel" aria-labelledby="members-heading">
         <h2 id="members-heading">Members ({group.memberCount.toLocaleString("en-US")})</h2>
+        <GroupCountChart counts={counts} />
         {members.length ? (
           <table>
             <thead>
