@@ -1,17 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
-import { RECORD_HOOKS } from "../worker/pipeline/record-hooks";
 import { settle, type RecordState, type RecordWork, type SettledRecord } from "../worker/pipeline/record-state";
 
 const STATE_KEY = "state";
 
+/** A recalculation's news for one Record: it joined or left a calculated Group. */
+export interface MembershipChange {
+  groupId: string;
+  joined: boolean;
+}
+
 /**
  * One object per Record, named "<workspace id>:<record id>". Everything that changes the Record
- * goes through it: the object keeps the Record's current values, decides what changed, bumps the
- * Record's revision and hands the result back for the consumer to write to D1 in a batch with other
- * Records (the writes carry the revision, so a late write never wins). Callers use its RPC methods. Settling reads and writes
- * the object's own storage synchronously, so concurrent work for one Record runs strictly one piece
- * after another: each sees the state the previous one left. See docs/decisions/005-import-pipeline.md.
+ * goes through it: the object keeps the Record's current values, decides what changed, tests the
+ * Record against every calculated Group, bumps the Record's revision and hands the result back for
+ * the consumer to write to D1 in a batch with other Records (the writes carry the revision, so a
+ * late write never wins). Callers use its RPC methods. Settling reads and writes the object's own
+ * storage synchronously, so concurrent work for one Record runs strictly one piece after another:
+ * each sees the state the previous one left. See docs/decisions/005-import-pipeline.md and 006.
  */
 export class RecordObject extends DurableObject<Env> {
   /** Forgets the Record (it was removed), so nothing it held can come back with a later Import. */
@@ -25,10 +31,24 @@ export class RecordObject extends DurableObject<Env> {
     const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? { revision: 0, slots: {} };
     const next = settle(state, work, Date.now());
     this.ctx.storage.kv.put(STATE_KEY, next.state);
-    for (const hook of RECORD_HOOKS) {
-      await hook(this.env, { tenantId: work.tenantId, recordId: work.recordId, changed: next.settled.changes.map((c) => c.key), created: next.settled.outcome === "created" });
-    }
     return next.settled;
+  }
+
+  /** Takes in Group changes a recalculation made, so the object knows its Groups without testing every rule again. */
+  async membershipChanged(changes: MembershipChange[]): Promise<string[]> {
+    const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? { revision: 0, slots: {} };
+    const groups = new Set(state.groups ?? []);
+    for (const change of changes) {
+      if (change.joined) groups.add(change.groupId);
+      else groups.delete(change.groupId);
+    }
+    this.ctx.storage.kv.put(STATE_KEY, { ...state, groups: [...groups] });
+    return [...groups];
+  }
+
+  /** What the object holds, for explanations and tests. */
+  async current(): Promise<RecordState | null> {
+    return this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? null;
   }
 }
 

@@ -30,6 +30,7 @@ interface AIds {
   importId: string;
   deadLetterId: string;
   groupId: string;
+  calculatedGroupId: string;
   marker: string[];
 }
 
@@ -75,6 +76,8 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "GET /api/v1/groups/:id/counts": (a) => ({ path: `/groups/${a.groupId}/counts` }),
   "POST /api/v1/groups/:id/members": (a) => ({ path: `/groups/${a.groupId}/members`, body: { recordIds: [a.recordId] } }),
   "POST /api/v1/groups/:id/members/remove": (a) => ({ path: `/groups/${a.groupId}/members/remove`, body: { recordIds: [a.recordId] } }),
+  "POST /api/v1/groups/:id/recalculate": (a) => ({ path: `/groups/${a.calculatedGroupId}/recalculate` }),
+  "GET /api/v1/groups/:id/explain/:recordId": (a) => ({ path: `/groups/${a.calculatedGroupId}/explain/${a.recordId}` }),
   "GET /api/v1/imports/:id": (a) => ({ path: `/imports/${a.importId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
   "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
@@ -107,6 +110,7 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "GET /api/v1/records": { path: "/records" },
   "GET /api/v1/groups": { path: "/groups" },
   "POST /api/v1/groups": { path: "/groups", body: () => ({ name: unique("B group"), type: "manual" }) },
+  "POST /api/v1/groups/preview": { path: "/groups/preview", body: () => ({ rules: { match: "all", rules: [{ property: "created_at", operator: "exists" }] } }) },
   "GET /api/v1/imports": { path: "/imports" },
   "GET /api/v1/files": { path: "/files" },
   "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
@@ -123,6 +127,15 @@ const NOT_WORKSPACE_DATA = new Set([
   // Public: the signature with the Source's secret names the workspace (cross-workspace test below).
   "POST /hooks/sources/:sourceId",
 ]);
+
+/** Waits for a Run to end, so nothing of A changes in the background while B's calls are checked. */
+async function finished(as: Caller, runId: string) {
+  for (let i = 0; i < 200; i++) {
+    if (!["draft", "running"].includes((await api("GET", `/runs/${runId}`, { as })).body.run.state)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Run ${runId} did not finish`);
+}
 
 const served = () => {
   const methods = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -172,8 +185,11 @@ beforeAll(async () => {
     .run();
   const group = await api("POST", "/groups", { as: a.owner, body: { name: "A's VIPs", type: "manual" } });
   await api("POST", `/groups/${group.body.group.id}/members`, { as: a.owner, body: { recordIds: [recordId] } });
+  const calculated = await api("POST", "/groups", { as: a.owner, body: { name: "A's named", type: "calculated", rules: { match: "all", rules: [{ property: "first_name", operator: "exists" }] } } });
+  await finished(a.owner, calculated.body.run.id);
   aIds = {
     groupId: group.body.group.id,
+    calculatedGroupId: calculated.body.group.id,
     memberId: member.memberId,
     invitationId: invite.body.invitation.id,
     apiKeyId: key.id,
@@ -268,7 +284,35 @@ describe("tenant isolation", () => {
     }
   });
 
+  it("B's rules see only B's Records, and cannot explain A's", async () => {
+    const recordsOf = async (tenantId: string) => (await env.DB.prepare("select id from records where tenant_id = ?").bind(tenantId).all<{ id: string }>()).results.map((r) => r.id).sort();
+    for (const [, as] of bCallers) {
+      // A session may have moved to another of B's workspaces by now; the rules see whichever one it is in.
+      const tenantId = (await api("GET", "/workspace", { as })).body.workspace.id as string;
+      // B's earlier imports become Records in the background; let them settle so the counts hold still.
+      for (let i = 0; i < 200; i++) {
+        const unsettled = await env.DB.prepare("select count(*) as n from imports where tenant_id = ? and state in ('pending', 'associated')").bind(tenantId).first<number>("n");
+        if (!unsettled) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Every Record there is: of B's workspace, only B's.
+      const rules = { match: "all", rules: [{ property: "created_at", operator: "exists" }] };
+      const preview = (await api("POST", "/groups/preview", { as, body: { rules } })).body;
+      expect(preview.count).toBe((await recordsOf(tenantId)).length);
+      expect(JSON.stringify(preview)).not.toContain(aIds.recordId);
+      const own = await api("POST", "/groups", { as, body: { name: unique("B everyone"), type: "calculated", rules } });
+      await finished(as, own.body.run.id);
+      const members = (await api("GET", `/groups/${own.body.group.id}/members?limit=200`, { as })).body.members.map((m: { recordId: string }) => m.recordId).sort();
+      expect(members).toEqual(await recordsOf(tenantId));
+      expect((await api("GET", `/groups/${own.body.group.id}/explain/${aIds.recordId}`, { as })).status).toBe(404);
+      // A's Properties are not B's: a rule naming one is an unknown Property.
+      const foreign = await api("POST", "/groups/preview", { as, body: { rules: { match: "all", rules: [{ property: "first_name", operator: "exists" }] } } });
+      expect(foreign.status).toBe(400);
+    }
+  });
+
   it("A still sees all of its own objects afterwards", async () => {
+    expect((await api("GET", `/groups/${aIds.calculatedGroupId}/members`, { as: a.owner })).body.members.map((m: { recordId: string }) => m.recordId)).toEqual([aIds.recordId]);
     expect((await api("GET", `/groups/${aIds.groupId}/members`, { as: a.owner })).body.members.map((m: { recordId: string }) => m.recordId)).toEqual([aIds.recordId]);
     expect((await api("GET", `/schedules/${aIds.scheduleId}`, { as: a.owner })).body.schedule.name).toBe("A's schedule");
     expect((await api("GET", `/runs/${aIds.runId}`, { as: a.owner })).body.run.state).toBe("complete");

@@ -19,13 +19,17 @@ async function newRecord(email: string) {
   return ((await resolveRecord(scope, [{ propertyId: emailProp.id, value: email }], { create: true })) as { recordId: string }).recordId;
 }
 
-const work = (recordId: string, values: Record<string, unknown[]>): RecordWork => ({
+/** Work as the consumer hands it over; `storedRevision` is what D1 held when the consumer read the Record. */
+const work = (recordId: string, values: Record<string, unknown[]>, storedRevision = 0): RecordWork => ({
   tenantId: scope.tenantId,
   recordId,
   properties: props,
   values,
   importIds: [],
   runIds: [runId],
+  createdAt: 0,
+  storedRevision,
+  groups: [],
 });
 
 const counters = async () => JSON.parse((await env.DB.prepare("select counters from runs where id = ?").bind(runId).first<{ counters: string }>())!.counters);
@@ -70,6 +74,20 @@ describe("writing settled Records to D1", () => {
     expect(await emailOf(recordId)).toBe("new@example.com");
     expect(after.recordsUpdated - before.recordsUpdated).toBe(1);
     expect(await changesOf(recordId)).toBe(1);
+  });
+
+  it("writes again what an object settled but its consumer never stored, when the same work is redelivered", async () => {
+    const recordId = await newRecord("lost@example.com");
+    // The consumer settled this, then failed before writing: D1 never saw it.
+    const lost = settle({ revision: 0, slots: {} }, work(recordId, { email: ["lost@example.com"] }), 1000);
+    const redelivered = settle(lost.state, work(recordId, { email: ["lost@example.com"] }, 0), 2000);
+    expect(redelivered.settled.changes).toEqual([]);
+    await writeSettled(env.DB, scope.tenantId, [redelivered.settled], 2000);
+    expect(await emailOf(recordId)).toBe("lost@example.com");
+
+    // Once D1 holds the revision, an unchanged settle writes no values again.
+    const after = settle(redelivered.state, work(recordId, { email: ["lost@example.com"] }, redelivered.settled.revision), 3000);
+    expect(after.settled.changedSlots).toEqual({});
   });
 
   it("counts every Record of a large write, outcomes and invalid values apart", async () => {

@@ -4,7 +4,8 @@ import type { ApiScope } from "../auth/scopes";
 import type { Role } from "../auth/roles";
 import type { Aggregation, PropertyFilter } from "../../plugins/contract";
 import type { PropertyType } from "../properties/types";
-import type { RunCounters, RunState } from "../runs/states";
+import type { RunCounters, RunState, RunTrigger } from "../runs/states";
+import type { RuleBlock } from "../rules/tree";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -368,7 +369,9 @@ export const runs = sqliteTable(
     state: text("state").$type<RunState>().notNull(),
     /** Why the Run ended as it did (or why it is stopping), in words for people. */
     reason: text("reason"),
-    trigger: text("trigger").$type<"schedule" | "manual">().notNull(),
+    trigger: text("trigger").$type<RunTrigger>().notNull(),
+    /** Set on a Group's recalculation Run, which evaluates the Group's rules over every Record instead of reading a Source. */
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
     incremental: integer("incremental", { mode: "boolean" }).notNull(),
     cursor: text("cursor"),
     /** The next page to read; a queue message for a lower page was already stored and is skipped. */
@@ -391,6 +394,9 @@ export const runs = sqliteTable(
     // At most one unfinished Run per Schedule: the database refuses the second one.
     uniqueIndex("runs_one_active_per_schedule_idx")
       .on(t.scheduleId)
+      .where(sql`state in ('draft', 'running')`),
+    uniqueIndex("runs_one_active_per_group_idx")
+      .on(t.groupId)
       .where(sql`state in ('draft', 'running')`),
   ],
 );
@@ -501,7 +507,11 @@ export const groups = sqliteTable(
     description: text("description").notNull().default(""),
     type: text("type").$type<GroupType>().notNull(),
     /** The rule tree of a calculated Group, as validated and normalized; null for manual Groups. */
-    rules: text("rules", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    rules: text("rules", { mode: "json" }).$type<RuleBlock | null>(),
+    /** Bumped whenever the rules change: membership worked out under older rules is not written. */
+    rulesVersion: integer("rules_version").notNull().default(0),
+    /** When a Group whose rules are relative to now is next recalculated, so "in the last 7 days" stays true without new data. */
+    recalculateAt: integer("recalculate_at", { mode: "timestamp_ms" }),
     memberCount: integer("member_count").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -543,8 +553,16 @@ export const groupMembershipChanges = sqliteTable(
       .references(() => records.id, { onDelete: "cascade" }),
     change: text("change").$type<"joined" | "left">().notNull(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** The recalculation Run that made the change; null when the Record's own change did. */
+    runId: text("run_id").references(() => runs.id, { onDelete: "set null" }),
   },
-  (t) => [index("group_membership_changes_record_idx").on(t.recordId, t.at), index("group_membership_changes_group_idx").on(t.groupId, t.at)],
+  (t) => [
+    index("group_membership_changes_record_idx").on(t.recordId, t.at),
+    index("group_membership_changes_group_idx").on(t.groupId, t.at),
+    index("group_membership_changes_run_idx")
+      .on(t.runId)
+      .where(sql`run_id is not null`),
+  ],
 );
 
 export type Group = typeof groups.$inferSelect;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { chunk } from "../db/chunk";
 import { createDb, prepared } from "../db/client";
-import { imports, recordProperties, type Import } from "../db/schema";
+import { imports, recordProperties, records, type Import } from "../db/schema";
 import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { log } from "../log";
@@ -13,6 +13,8 @@ import { writeSettled } from "./write-settled";
 import { loadCatalog } from "./catalog";
 import { identifyImports, readImport, type Identified, type ImportReading } from "./identify";
 import { readSources } from "./read-sources";
+import { calculatedGroups, type CalculatedGroup } from "../groups/calculated";
+import { rejudgeChangedGroups } from "../groups/recalculate";
 
 /** Record objects called at once per batch: enough to overlap their D1 writes, few enough to keep the consumer's memory flat. */
 const OBJECT_CONCURRENCY = 32;
@@ -43,10 +45,18 @@ function associationStatements(scope: TenantScope, batch: Import[], identified: 
   return statements;
 }
 
+/** What D1 holds of each Record: when it was created, and the revision its values were last written at. */
+async function storedRecords(scope: TenantScope, recordIds: string[]) {
+  const parts = await Promise.all(
+    chunk(recordIds, 90).map((ids) => scope.db.select({ id: records.id, revision: records.revision, createdAt: records.createdAt }).from(records).where(and(eq(records.tenantId, scope.tenantId), inArray(records.id, ids)))),
+  );
+  return new Map(parts.flat().map((r) => [r.id, r]));
+}
+
 /** One unit of work per Record: every Import of it in this batch, their pushed values in arrival order. */
 function workPerRecord(
   tenantId: string,
-  properties: PropertyShape[],
+  shared: { properties: PropertyShape[]; groups: CalculatedGroup[] },
   batch: Import[],
   identified: Map<string, Identified>,
   readings: Map<string, ImportReading | { error: string }>,
@@ -55,7 +65,7 @@ function workPerRecord(
   for (const imp of batch) {
     const found = identified.get(imp.id)!;
     if ("error" in found) continue;
-    const work = works.get(found.recordId) ?? { tenantId, recordId: found.recordId, properties, values: {}, importIds: [], runIds: [] };
+    const work = works.get(found.recordId) ?? { tenantId, recordId: found.recordId, ...shared, values: {}, importIds: [], runIds: [], createdAt: 0, storedRevision: 0 };
     const reading = readings.get(imp.id)!;
     if (!("error" in reading)) Object.assign(work.values, reading.applied);
     work.importIds.push(imp.id);
@@ -102,6 +112,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   const batch = await loadUnprocessed(scope, importIds);
   if (!batch.length) return;
   const catalog = await loadCatalog(scope);
+  const groups = await calculatedGroups(scope, catalog.properties);
   timer.mark("load");
   const now = new Date();
 
@@ -111,7 +122,12 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   await env.DB.batch(associationStatements(scope, batch, identified, now));
   timer.mark("associate");
   const shapes = catalog.properties.map(({ id, key, type, isArray }) => ({ id, key, type, isArray }));
-  const works = workPerRecord(tenantId, shapes, batch, identified, readings);
+  const works = workPerRecord(tenantId, { properties: shapes, groups }, batch, identified, readings);
+  const stored = await storedRecords(scope, [...works.keys()]);
+  for (const [recordId, work] of works) {
+    const row = stored.get(recordId);
+    if (row) Object.assign(work, { createdAt: row.createdAt.getTime(), storedRevision: row.revision });
+  }
 
   const pushed = new Map([...works].map(([id, w]) => [id, w.values]));
   const read = await readSources(env, scope, catalog, [...works.keys()], pushed);
@@ -134,6 +150,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   );
   timer.mark("settle");
   await writeSettled(env.DB, tenantId, settled);
+  await rejudgeChangedGroups(scope, catalog.properties, groups, settled.map((r) => r.work.recordId));
   timer.mark("write");
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
     await refreshProgress(scope, runId);

@@ -1,6 +1,8 @@
 import type { PropertyChange } from "../db/schema";
 import { coerce } from "../properties/coerce";
 import type { PropertyType } from "../properties/types";
+import { ruleProperties, type CalculatedGroup } from "../groups/calculated";
+import { groupVerdicts, type GroupVerdict } from "../groups/verdicts";
 
 /** One stored value of a Property: coerced, or kept as it arrived with the reason it is invalid. */
 export interface Slot {
@@ -12,10 +14,12 @@ export interface Slot {
   changedAt: number;
 }
 
-/** What a Record's object keeps: every Property's slots by key, and how many times it settled new values. */
+/** What a Record's object keeps: every Property's slots by key, how many times it settled new values, and its calculated Groups. */
 export interface RecordState {
   revision: number;
   slots: Record<string, Slot[]>;
+  /** The calculated Groups the Record belongs in, as last worked out here or handed over by a recalculation. */
+  groups?: string[];
 }
 
 /** The definition a Record's object needs to store a Property's values. */
@@ -36,6 +40,12 @@ export interface RecordWork {
   importIds: string[];
   /** Runs whose counters this work counts into. */
   runIds: string[];
+  /** When the Record was created (epoch ms), for rules on created_at. */
+  createdAt: number;
+  /** The revision D1 holds for the Record: below the object's own, an earlier result never reached D1 and is written again. */
+  storedRevision: number;
+  /** The workspace's calculated Groups, which the object tests the Record against. */
+  groups: CalculatedGroup[];
 }
 
 /** What settling one piece of work did, for the consumer to write to D1 in one batch with others. */
@@ -47,6 +57,8 @@ export interface SettledRecord {
   /** The new slots of every changed Property, by key. */
   changedSlots: Record<string, Slot[]>;
   invalid: number;
+  /** Whether the Record belongs in each calculated Group now. */
+  verdicts: GroupVerdict[];
 }
 
 const same = (a: Slot, b: Omit<Slot, "changedAt">) => a.value === b.value && a.invalidValue === b.invalidValue && a.invalidReason === b.invalidReason;
@@ -87,8 +99,14 @@ export function settle(state: RecordState, work: RecordWork, now: number): { sta
       slots[property.key] = next;
     }
   }
+  // A result settled here before but never written (its consumer failed after settling) is written again whole.
+  if (work.storedRevision < state.revision) {
+    for (const [key, list] of Object.entries(slots)) changedSlots[key] ??= list;
+  }
   const revision = state.revision + 1;
   // The object settling its first work is the Record's creation, however many attempts it took to get here.
   const outcome = state.revision === 0 ? "created" : changes.length ? "updated" : "unchanged";
-  return { state: { revision, slots }, settled: { work, revision, outcome, changes, changedSlots, invalid } };
+  const verdicts = groupVerdicts(work.groups, ruleProperties(work.properties), { createdAt: work.createdAt, values: slots }, now);
+  const groups = verdicts.filter((v) => v.member).map((v) => v.groupId);
+  return { state: { revision, slots, groups }, settled: { work, revision, outcome, changes, changedSlots, invalid, verdicts } };
 }

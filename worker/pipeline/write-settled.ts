@@ -1,5 +1,6 @@
 import { chunk } from "../db/chunk";
 import { newId } from "../ids";
+import { settledMembershipStatements } from "../groups/settled-membership";
 import type { SettledRecord } from "./record-state";
 
 /** Record Property rows per insert: 12 values each, under D1's 100 bound parameters with the guard's 3. */
@@ -108,7 +109,7 @@ const importStatements = (d1: D1Database, tenantId: string, settled: SettledReco
 /**
  * Writes many settled Records and marks their Imports processed, a few hundred statements per D1
  * batch. Each batch is one transaction holding whole Records: their values, then their Runs'
- * counts, then their new revisions, so a Record's guard covers all of its statements together.
+ * counts and their calculated Groups, then their new revisions, so a Record's guard covers all of its statements together.
  */
 export async function writeSettled(d1: D1Database, tenantId: string, settled: SettledRecord[], now = Date.now()) {
   const groups: { records: SettledRecord[]; values: D1PreparedStatement[] }[] = [{ records: [], values: [] }];
@@ -125,6 +126,12 @@ export async function writeSettled(d1: D1Database, tenantId: string, settled: Se
     await d1.batch([
       ...values,
       ...counterStatements(d1, tenantId, records, now),
+      ...settledMembershipStatements(
+        d1,
+        tenantId,
+        records.map((r) => ({ recordId: r.work.recordId, revision: r.revision, verdicts: r.verdicts })),
+        now,
+      ),
       ...records.map((r) => revisionStatement(d1, tenantId, r, now)),
       ...importStatements(d1, tenantId, records, now),
     ]);

@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { giveUpOnImports, hydrateImports } from "../pipeline/hydrate";
 import { importRunPage } from "../pipeline/run-pages";
+import { recalculatePage } from "../groups/recalculate";
 import { createDb } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import { finishRunIfDone } from "../runs/lifecycle";
@@ -16,6 +17,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
   if (queue === QUEUES.runPages) {
     const body = runMessageSchema.parse(message.body);
     if (body.kind === "run-page") await importRunPage(env, body, { final });
+    else if (body.kind === "recalculate-page") await recalculatePage(env, body);
     else await finishRunIfDone(env, new TenantScope(createDb(env.DB), body.tenantId), body.runId);
   } else if (queue === QUEUES.hydration || queue === QUEUES.liveHydration) {
     const body = hydrationMessageSchema.parse(message.body);
@@ -28,7 +30,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
   } else if (queue === QUEUES.deadLetters) {
     // The dead-letter queue mixes every kind; the message's kind says which queue it failed on.
     const kind = (message.body as { kind?: unknown } | null)?.kind;
-    await keepDeadLetter(env, kind === "run-page" || kind === "finish-run" ? QUEUES.runPages : QUEUES.hydration, message.id, message.body, null);
+    await keepDeadLetter(env, kind === "hydrate" ? QUEUES.hydration : QUEUES.runPages, message.id, message.body, null);
   } else {
     throw new Error(`No consumer for queue "${queue}"`);
   }

@@ -17,8 +17,17 @@ export const finishRunMessageSchema = z.object({
 });
 export type FinishRunMessage = z.infer<typeof finishRunMessageSchema>;
 
-/** What the Run queue carries: pages to read, and Runs to finish. */
-export const runMessageSchema = z.discriminatedUnion("kind", [runPageMessageSchema, finishRunMessageSchema]);
+/** Recalculate page `page` of a Group's recalculation Run; a page the Run already stored is acknowledged without work. */
+export const recalculatePageMessageSchema = z.object({
+  kind: z.literal("recalculate-page"),
+  tenantId: z.string(),
+  runId: z.string(),
+  page: z.number().int().min(0),
+});
+export type RecalculatePageMessage = z.infer<typeof recalculatePageMessageSchema>;
+
+/** What the Run queue carries: pages to read or recalculate, and Runs to finish. */
+export const runMessageSchema = z.discriminatedUnion("kind", [runPageMessageSchema, finishRunMessageSchema, recalculatePageMessageSchema]);
 export type RunMessage = z.infer<typeof runMessageSchema>;
 
 /** Identify and hydrate these Imports; ones already processed are skipped, so a redelivery changes nothing twice. */

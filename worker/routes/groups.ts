@@ -5,6 +5,8 @@ import { GROUP_TYPES } from "../db/schema";
 import { principalOf, requireScope, tenantScopeOf } from "../middleware/require";
 import { changeManualMembers, listMembers, MAX_MEMBERS_PER_CALL } from "../services/group-members";
 import { createGroup, deleteGroup, findGroup, groupCountsOver, listGroups, publicGroup, updateGroup } from "../services/groups";
+import { explainMembership, latestRecalculation, previewRules, recalculateByHand } from "../services/group-rules";
+import { publicRun } from "../services/runs";
 import { jsonBody, queryParams } from "../validation";
 import { pathId } from "./params";
 import { limitSchema } from "./schemas";
@@ -12,8 +14,11 @@ import { limitSchema } from "./schemas";
 const fields = {
   name: z.string().trim().min(1, "is required").max(100),
   description: z.string().trim().max(1000),
+  // Checked against the workspace's Properties by the service, which names the rule at fault.
+  rules: z.unknown(),
 };
 const createSchema = z.object({ ...fields, description: fields.description.default(""), type: z.enum(GROUP_TYPES) }).strict();
+const previewSchema = z.object({ rules: z.unknown() }).strict();
 const updateSchema = z
   .object(fields)
   .partial()
@@ -38,14 +43,32 @@ export const groupRoutes = new Hono<AppEnv>()
   .get("/", requireScope("read:groups"), async (c) => c.json({ groups: (await listGroups(tenantScopeOf(c))).map(publicGroup) }))
   .post("/", requireScope("write:groups"), async (c) => {
     const input = await jsonBody(c, createSchema);
-    const group = await createGroup(tenantScopeOf(c), actorOf(principalOf(c)), c.get("requestId"), input);
-    return c.json({ group: publicGroup(group) }, 201);
+    const { group, run } = await createGroup(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), input);
+    return c.json({ group: publicGroup(group), run: run && publicRun(run) }, 201);
   })
-  .get("/:id", requireScope("read:groups"), async (c) => c.json({ group: publicGroup(await findGroup(tenantScopeOf(c), pathId(c, "grp", "Group"))) }))
+  .post("/preview", requireScope("read:groups"), async (c) => {
+    const { rules } = await jsonBody(c, previewSchema);
+    return c.json(await previewRules(tenantScopeOf(c), rules));
+  })
+  .get("/:id", requireScope("read:groups"), async (c) => {
+    const scope = tenantScopeOf(c);
+    const group = await findGroup(scope, pathId(c, "grp", "Group"));
+    const run = await latestRecalculation(scope, group);
+    return c.json({ group: { ...publicGroup(group), recalculation: run && publicRun(run) } });
+  })
   .patch("/:id", requireScope("write:groups"), async (c) => {
     const id = pathId(c, "grp", "Group");
     const changes = await jsonBody(c, updateSchema);
-    return c.json({ group: publicGroup(await updateGroup(tenantScopeOf(c), actorOf(principalOf(c)), c.get("requestId"), id, changes)) });
+    const { group, run } = await updateGroup(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), id, changes);
+    return c.json({ group: publicGroup(group), run: run && publicRun(run) });
+  })
+  .post("/:id/recalculate", requireScope("write:groups"), async (c) => {
+    const run = await recalculateByHand(tenantScopeOf(c), c.env, pathId(c, "grp", "Group"));
+    return c.json({ run: publicRun(run) }, 202);
+  })
+  .get("/:id/explain/:recordId", requireScope("read:groups"), async (c) => {
+    const id = pathId(c, "grp", "Group");
+    return c.json(await explainMembership(tenantScopeOf(c), id, pathId(c, "rec", "Record", "recordId")));
   })
   .delete("/:id", requireScope("write:groups"), async (c) => {
     await deleteGroup(tenantScopeOf(c), actorOf(principalOf(c)), c.get("requestId"), pathId(c, "grp", "Group"));

@@ -33,6 +33,7 @@ export function newRun(tenantId: string, schedule: Schedule, trigger: Run["trigg
     tenantId,
     scheduleId: schedule.id,
     sourceId: schedule.sourceId,
+    groupId: null,
     state: "draft",
     reason: null,
     trigger,

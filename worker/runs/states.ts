@@ -10,6 +10,9 @@ export const RUN_TRANSITIONS: Record<RunState, readonly RunState[]> = {
   stopped: [],
 };
 
+/** What started a Run: a Schedule or a person, or for a Group's recalculation, new rules, a changed Property or the passing of time. */
+export type RunTrigger = "schedule" | "manual" | "rules" | "property" | "time";
+
 export const UNFINISHED: readonly RunState[] = ["draft", "running"];
 
 export const canMove = (from: RunState, to: RunState) => RUN_TRANSITIONS[from].includes(to);
@@ -26,6 +29,10 @@ export interface RunCounters {
   recordsMissing: number;
   /** Of those, how many were removed (its Schedule's removeMissing). */
   recordsRemoved: number;
+  /** A recalculation's Records that joined its Group. */
+  membersJoined: number;
+  /** A recalculation's Records that left its Group. */
+  membersLeft: number;
 }
 
 export const emptyCounters = (): RunCounters => ({
@@ -38,4 +45,6 @@ export const emptyCounters = (): RunCounters => ({
   errors: 0,
   recordsMissing: 0,
   recordsRemoved: 0,
+  membersJoined: 0,
+  membersLeft: 0,
 });

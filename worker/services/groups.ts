@@ -2,16 +2,22 @@ import { and, desc, eq, gte } from "drizzle-orm";
 import { utcDay } from "../cron/group-counts";
 import type { Actor } from "../context";
 import { isUniqueViolation } from "../db/client";
-import { groupCounts, groups, type Group, type GroupType } from "../db/schema";
+import { groupCounts, groups, properties, type Group, type GroupType } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
+import type { Env } from "../env";
+import { nextTimeRecalculation, startRecalculation } from "../groups/recalculate";
+import type { RuleBlock } from "../rules/tree";
 import { auditEntry } from "./audit-log";
+import { checkRules } from "./group-rules";
 
 export interface GroupInput {
   name: string;
   description: string;
   type: GroupType;
+  /** A calculated Group's rule tree, as sent (checked here against the workspace's Properties). */
+  rules?: unknown;
 }
 
 export const publicGroup = (g: Group) => ({
@@ -20,6 +26,7 @@ export const publicGroup = (g: Group) => ({
   description: g.description,
   type: g.type,
   rules: g.rules,
+  rulesVersion: g.rulesVersion,
   memberCount: g.memberCount,
   createdAt: g.createdAt,
   updatedAt: g.updatedAt,
@@ -35,10 +42,33 @@ export async function findGroup(scope: TenantScope, groupId: string) {
 
 export const listGroups = (scope: TenantScope) => scope.select(groups).orderBy(desc(groups.createdAt), desc(groups.id));
 
-export async function createGroup(scope: TenantScope, actor: Actor, requestId: string, input: GroupInput) {
-  if (input.type === "calculated") throw new ApiError("invalid_request", "A calculated Group needs rules: send a rule tree with at least one rule", { field: "rules" });
+/** A calculated Group's rules, checked and normalized; manual Groups take none. */
+async function rulesFor(scope: TenantScope, type: GroupType, rules: unknown): Promise<RuleBlock | null> {
+  if (type === "manual") {
+    if (rules !== undefined) throw new ApiError("invalid_request", "A manual Group takes no rules: its members are added by hand", { field: "rules" });
+    return null;
+  }
+  if (rules === undefined) throw new ApiError("invalid_request", "A calculated Group needs rules: send a rule tree with at least one rule", { field: "rules" });
+  return checkRules(rules, await scope.select(properties));
+}
+
+/** Creates a Group; a calculated one starts its first recalculation, which fills it in the background. */
+export async function createGroup(scope: TenantScope, env: Env, actor: Actor, requestId: string, input: GroupInput) {
+  const tree = await rulesFor(scope, input.type, input.rules);
   const now = new Date();
-  const group: Group = { id: newId("grp"), tenantId: scope.tenantId, ...input, rules: null, memberCount: 0, createdAt: now, updatedAt: now };
+  const group: Group = {
+    id: newId("grp"),
+    tenantId: scope.tenantId,
+    name: input.name,
+    description: input.description,
+    type: input.type,
+    rules: tree,
+    rulesVersion: tree ? 1 : 0,
+    recalculateAt: nextTimeRecalculation(tree, now),
+    memberCount: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
   try {
     await scope.db.batch([
       scope.insert(groups, group),
@@ -48,22 +78,38 @@ export async function createGroup(scope: TenantScope, actor: Actor, requestId: s
     if (isUniqueViolation(err, "groups")) throw nameTaken(input.name);
     throw err;
   }
-  return group;
+  const run = tree ? await startRecalculation(scope, env, group.id, "rules", now) : null;
+  return { group, run };
 }
 
-export async function updateGroup(scope: TenantScope, actor: Actor, requestId: string, groupId: string, changes: Partial<Pick<GroupInput, "name" | "description">>) {
+/** Renames or describes a Group, or gives a calculated one new rules, which starts its recalculation. */
+export async function updateGroup(scope: TenantScope, env: Env, actor: Actor, requestId: string, groupId: string, changes: Partial<Omit<GroupInput, "type">>) {
   const before = await findGroup(scope, groupId);
-  const after: Group = { ...before, ...changes, updatedAt: new Date() };
+  const now = new Date();
+  const tree = changes.rules === undefined ? null : await rulesFor(scope, before.type, changes.rules);
+  const rulesChanged = tree !== null && JSON.stringify(tree) !== JSON.stringify(before.rules);
+  const after: Group = {
+    ...before,
+    name: changes.name ?? before.name,
+    description: changes.description ?? before.description,
+    updatedAt: now,
+    ...(rulesChanged ? { rules: tree, rulesVersion: before.rulesVersion + 1, recalculateAt: nextTimeRecalculation(tree, now) } : {}),
+  };
   try {
     await scope.db.batch([
-      scope.update(groups, { name: after.name, description: after.description, updatedAt: after.updatedAt }, eq(groups.id, groupId)),
+      scope.update(
+        groups,
+        { name: after.name, description: after.description, rules: after.rules, rulesVersion: after.rulesVersion, recalculateAt: after.recalculateAt, updatedAt: now },
+        eq(groups.id, groupId),
+      ),
       auditEntry(scope, actor, requestId, { action: "group.update", targetType: "group", targetId: groupId, before: publicGroup(before), after: publicGroup(after) }),
     ]);
   } catch (err) {
     if (isUniqueViolation(err, "groups")) throw nameTaken(after.name);
     throw err;
   }
-  return after;
+  const run = rulesChanged ? await startRecalculation(scope, env, groupId, "rules", now) : null;
+  return { group: after, run };
 }
 
 /** Deleting a Group takes its memberships and their history with it; the audit entry keeps what it was. */

@@ -8,6 +8,8 @@ import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { PropertyType } from "../properties/types";
+import { groupsAllowingChange, groupsUsingProperty } from "../groups/calculated";
+import { startRecalculation } from "../groups/recalculate";
 import { auditEntry } from "./audit-log";
 import { findSource, runtimeFor, sourceColumns } from "./sources";
 
@@ -140,6 +142,7 @@ export async function updateProperty(scope: TenantScope, env: Env, actor: Actor,
     const users = await placeholderUsers(scope, before.key);
     if (users.length) throw new ApiError("conflict", `Queries of ${users.map((s) => s.name).join(", ")} use {{ ${before.key} }}; change them first`);
   }
+  const groupsToRecalculate = await groupsAllowingChange(scope, before, next, await scope.select(properties));
   const identifies = await scope.select(sources, eq(sources.identityPropertyId, propertyId));
   if (identifies.length && !next.unique) throw new ApiError("conflict", `Property "${before.key}" identifies ${identifies.map((s) => s.name).join(", ")} and must stay unique`);
   assertCoherent(next);
@@ -158,6 +161,7 @@ export async function updateProperty(scope: TenantScope, env: Env, actor: Actor,
     if (isUniqueViolation(err, "properties")) throw keyTaken(next.key);
     throw err;
   }
+  if (readChanged) for (const group of groupsToRecalculate) await startRecalculation(scope, env, group.id, "property", now);
   return { ...after, version: readChanged ? before.version + 1 : before.version };
 }
 
@@ -169,6 +173,10 @@ export async function deleteProperty(scope: TenantScope, actor: Actor, requestId
   }
   const users = await placeholderUsers(scope, property.key);
   if (users.length) throw new ApiError("conflict", `Queries of ${users.map((s) => s.name).join(", ")} use {{ ${property.key} }}; change them first`);
+  const groupsUsing = await groupsUsingProperty(scope, property.key);
+  if (groupsUsing.length) {
+    throw new ApiError("conflict", `The rules of Group ${groupsUsing.map((g) => `"${g.name}"`).join(", ")} use Property "${property.key}"; change them first`, { groups: groupsUsing.map((g) => g.id) });
+  }
   await scope.db.batch([
     scope.delete(properties, eq(properties.id, propertyId)),
     auditEntry(scope, actor, requestId, { action: "property.delete", targetType: "property", targetId: propertyId, before: publicProperty(property) }),

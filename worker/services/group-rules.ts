@@ -1,0 +1,88 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { groupMembers, properties, recordProperties, records, runs, type Group, type Property } from "../db/schema";
+import type { TenantScope } from "../db/tenant-scope";
+import type { Env } from "../env";
+import { ApiError, notFound } from "../errors";
+import { ruleProperties } from "../groups/calculated";
+import { startRecalculation } from "../groups/recalculate";
+import { compileToSql } from "../rules/compile-sql";
+import { explainRecord, type ExplainRecord } from "../rules/explain";
+import type { RuleBlock } from "../rules/tree";
+import { validateRuleTree } from "../rules/validate";
+import { findGroup } from "./groups";
+
+/** Records a preview shows besides the count. */
+const PREVIEW_SAMPLE = 10;
+
+/** Checks a rule tree against the workspace's Properties: the normalized tree, or a 400 naming every rule that is wrong and how. */
+export function checkRules(input: unknown, props: readonly Property[]): RuleBlock {
+  const checked = validateRuleTree(input, props);
+  if (checked.ok) return checked.tree;
+  const details = checked.errors.map((e) => ({ path: e.path || "(root)", message: e.message }));
+  throw new ApiError("invalid_request", `Invalid rules: ${details[0]!.path}: ${details[0]!.message}`, details);
+}
+
+/** Each Record's valid and invalid values by Property key, as rules and explanations read them. */
+async function valuesOf(scope: TenantScope, recordIds: string[], props: readonly Property[]) {
+  const byId = new Map(props.map((p) => [p.id, p.key]));
+  const rows = recordIds.length ? await scope.select(recordProperties, inArray(recordProperties.recordId, recordIds)) : [];
+  const values = new Map<string, ExplainRecord["values"]>(recordIds.map((id) => [id, {}]));
+  for (const row of rows.sort((a, b) => a.position - b.position)) {
+    const key = byId.get(row.propertyId);
+    if (!key) continue;
+    const record = values.get(row.recordId)!;
+    record[key] = [...(record[key] ?? []), { position: row.position, value: row.value, invalidValue: row.invalidValue, invalidReason: row.invalidReason }];
+  }
+  return values;
+}
+
+/** What a draft rule tree would hold now: how many Records, and a few of the newest with their values. Nothing is saved. */
+export async function previewRules(scope: TenantScope, input: unknown) {
+  const props = await scope.select(properties);
+  const tree = checkRules(input, props);
+  const { sql, params } = compileToSql(tree, { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now() });
+  const d1 = scope.db.$client;
+  const [count, sample] = await d1.batch<{ n?: number; id?: string; created_at?: number }>([
+    d1.prepare(`select count(*) as n from records r where ${sql}`).bind(...params),
+    d1.prepare(`select r.id, r.created_at from records r where ${sql} order by r.created_at desc, r.id limit ?2`).bind(...params, PREVIEW_SAMPLE),
+  ]);
+  const ids = sample!.results.map((r) => r.id!);
+  const values = await valuesOf(scope, ids, props);
+  return {
+    count: count!.results[0]!.n!,
+    sample: sample!.results.map((r) => ({
+      id: r.id!,
+      createdAt: new Date(r.created_at!),
+      values: Object.fromEntries(Object.entries(values.get(r.id!)!).map(([key, slots]) => [key, props.find((p) => p.key === key)!.isArray ? slots.map((s) => s.value) : (slots[0]?.value ?? null)])),
+    })),
+  };
+}
+
+/** Why a Record is or is not in a calculated Group: each rule marked matched or not, with the Record's values it looked at. */
+export async function explainMembership(scope: TenantScope, groupId: string, recordId: string) {
+  const group = await findGroup(scope, groupId);
+  if (group.type !== "calculated") throw new ApiError("invalid_request", "A manual Group has no rules to explain: its members were added by hand", { field: "type" });
+  const record = await scope.findOne(records, eq(records.id, recordId));
+  if (!record) throw notFound("Record");
+  const props = await scope.select(properties);
+  const tree = checkRules(group.rules, props);
+  const [values, member] = await Promise.all([valuesOf(scope, [recordId], props), scope.findOne(groupMembers, and(eq(groupMembers.groupId, groupId), eq(groupMembers.recordId, recordId))!)]);
+  const explanation = explainRecord(tree, { propertiesByKey: ruleProperties(props), now: Date.now() }, { createdAt: record.createdAt.getTime(), values: values.get(recordId)! });
+  return { member: member !== undefined, matches: explanation.matched, explanation };
+}
+
+/** The newest recalculation of a Group, going or finished, for people to see its progress and outcome. */
+export async function latestRecalculation(scope: TenantScope, group: Group) {
+  if (group.type !== "calculated") return null;
+  const [run] = await scope.select(runs, eq(runs.groupId, group.id)).orderBy(desc(runs.createdAt), desc(runs.id)).limit(1);
+  return run ?? null;
+}
+
+/** Recalculates a calculated Group now, by hand; refused while one is already going. */
+export async function recalculateByHand(scope: TenantScope, env: Env, groupId: string) {
+  const group = await findGroup(scope, groupId);
+  if (group.type !== "calculated") throw new ApiError("invalid_request", "Only calculated Groups are recalculated; a manual Group changes by hand", { field: "type" });
+  const run = await startRecalculation(scope, env, groupId, "manual");
+  if (!run) throw new ApiError("conflict", "A recalculation of this Group is already going");
+  return run;
+}
