@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { deleteExpiredImports } from "../../worker/cron/retention";
+import { utcDay } from "../../worker/cron/group-counts";
+import { deleteExpiredGroupHistory, deleteExpiredImports, GROUP_HISTORY_DAYS } from "../../worker/cron/retention";
 import { createDb } from "../../worker/db/client";
 import { imports, runs, type ImportState } from "../../worker/db/schema";
 import { TenantScope } from "../../worker/db/tenant-scope";
@@ -147,5 +148,38 @@ describe("deleteExpiredImports", () => {
     const [importDelete, runDelete] = statements;
     expect(await planOf(importDelete!)).toMatch(/SCAN tenants\nSEARCH imports USING INDEX imports_tenant_created_idx \(tenant_id=\? AND created_at<\?\)/);
     expect(await planOf(runDelete!)).toMatch(/SCAN tenants\nSEARCH runs USING INDEX runs_tenant_created_idx \(tenant_id=\? AND created_at<\?\)/);
+  });
+});
+
+describe("Group history retention", () => {
+  it("deletes membership changes and daily counts older than the kept window, and nothing newer", async () => {
+    const ws = await signUp("grouphistory");
+    const tenantId = ws.workspace.id;
+    const group = (await api("POST", "/groups", { as: ws.owner, body: { name: "Kept a while", type: "manual" } })).body.group;
+    const recordId = newId("rec");
+    await env.DB.prepare("insert into records (id, tenant_id, created_at, updated_at) values (?, ?, 0, 0)").bind(recordId, tenantId).run();
+    const ages = [GROUP_HISTORY_DAYS + 30, GROUP_HISTORY_DAYS + 1, GROUP_HISTORY_DAYS - 1, 3];
+    for (const age of ages) {
+      await env.DB.prepare("insert into group_membership_changes (tenant_id, group_id, record_id, change, at) values (?, ?, ?, 'joined', ?)")
+        .bind(tenantId, group.id, recordId, daysAgo(age).getTime())
+        .run();
+      await env.DB.prepare("insert into group_counts (tenant_id, group_id, day, members) values (?, ?, ?, ?)").bind(tenantId, group.id, utcDay(daysAgo(age)), age).run();
+    }
+    // Small chunks, so deleting takes several statements.
+    const result = await deleteExpiredGroupHistory(env, now, { chunk: 1, perTable: 100 });
+    expect(result).toEqual({ membershipChanges: 2, groupCounts: 2 });
+    const keptChanges = await env.DB.prepare("select at from group_membership_changes where group_id = ? order by at").bind(group.id).all<{ at: number }>();
+    expect(keptChanges.results.map((r) => r.at)).toEqual([daysAgo(GROUP_HISTORY_DAYS - 1).getTime(), daysAgo(3).getTime()]);
+    const keptCounts = await env.DB.prepare("select members from group_counts where group_id = ? order by day").bind(group.id).all<{ members: number }>();
+    expect(keptCounts.results.map((r) => r.members)).toEqual([GROUP_HISTORY_DAYS - 1, 3]);
+  });
+
+  it("reaches old history Group by Group through its indexes", async () => {
+    const statements: string[] = [];
+    await deleteExpiredGroupHistory({ ...env, DB: recordingD1(statements) }, now);
+    const deletes = statements.filter((s) => s.startsWith("delete"));
+    expect(deletes).toHaveLength(2);
+    expect(await planOf(deletes[0]!)).toMatch(/SEARCH group_membership_changes USING (COVERING )?INDEX group_membership_changes_group_idx \(group_id=\? AND at<\?\)/);
+    expect(await planOf(deletes[1]!)).toMatch(/SEARCH group_counts USING (COVERING INDEX \w+|PRIMARY KEY) \(group_id=\? AND day<\?\)/);
   });
 });

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, notExists, notInArray, sql } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
-import { imports, runs, tenants, type ImportState } from "../db/schema";
+import { groupCounts, groupMembershipChanges, groups, imports, runs, tenants, type ImportState } from "../db/schema";
+import { utcDay } from "./group-counts";
 import type { Env } from "../env";
 import { RUN_STATES, UNFINISHED } from "../runs/states";
 
@@ -83,4 +84,42 @@ export async function deleteExpiredImports(env: Env, now: Date, limits: Retentio
   const deletedImports = await deleteInChunks(limits, (limit) => db.delete(imports).where(inArray(imports.id, expiredImports(db, now, limit))));
   const deletedRuns = await deleteInChunks(limits, (limit) => db.delete(runs).where(inArray(runs.id, expiredRuns(db, now, limit))));
   return { imports: deletedImports, runs: deletedRuns };
+}
+
+/**
+ * How long Group membership history and daily counts are kept: a little over the year the counts
+ * chart can show. A current member keeps its joined time on the membership itself.
+ */
+export const GROUP_HISTORY_DAYS = 400;
+
+/**
+ * Deletes membership changes and daily counts older than GROUP_HISTORY_DAYS, a bounded number per
+ * call. Read Group by Group through the (group_id, at) and (group_id, day) indexes, never by a scan
+ * of all history.
+ */
+export async function deleteExpiredGroupHistory(env: Env, now: Date, limits: RetentionLimits = RETENTION_LIMITS) {
+  const db = createDb(env.DB);
+  const cutoff = new Date(now.getTime() - GROUP_HISTORY_DAYS * DAY_MS);
+  const expiredChanges = (limit: number) =>
+    db
+      .select({ id: groupMembershipChanges.id })
+      .from(groups)
+      .crossJoin(groupMembershipChanges)
+      .where(and(eq(groupMembershipChanges.groupId, groups.id), lt(groupMembershipChanges.at, cutoff)))
+      .limit(limit);
+  const changes = await deleteInChunks(limits, (limit) => db.delete(groupMembershipChanges).where(inArray(groupMembershipChanges.id, expiredChanges(limit))));
+  const counts = await deleteInChunks(limits, (limit) =>
+    db.delete(groupCounts).where(
+      inArray(
+        sql`(${groupCounts.groupId}, ${groupCounts.day})`,
+        db
+          .select({ groupId: groupCounts.groupId, day: groupCounts.day })
+          .from(groups)
+          .crossJoin(groupCounts)
+          .where(and(eq(groupCounts.groupId, groups.id), lt(groupCounts.day, utcDay(cutoff))))
+          .limit(limit),
+      ),
+    ),
+  );
+  return { membershipChanges: changes, groupCounts: counts };
 }
