@@ -13,6 +13,7 @@ export const publicRun = (r: Run) => ({
   id: r.id,
   scheduleId: r.scheduleId,
   sourceId: r.sourceId,
+  groupId: r.groupId,
   state: r.state,
   reason: r.reason,
   trigger: r.trigger,

@@ -19,8 +19,10 @@ export interface Schedule {
 
 export interface Run {
   id: string;
-  scheduleId: string;
-  sourceId: string;
+  /** A Schedule's Run reads its Source; a Group's recalculation has neither and names its Group. */
+  scheduleId: string | null;
+  sourceId: string | null;
+  groupId: string | null;
   state: RunState;
   reason: string | null;
   trigger: string;

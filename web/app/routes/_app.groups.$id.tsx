@@ -1,35 +1,62 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
 import { CsrfField } from "../components/CsrfField";
 import { FormError } from "../components/FormError";
+import { ExplainPanel, type Explained } from "../components/groups/ExplainPanel";
 import { GroupCountChart } from "../components/groups/GroupCountChart";
+import { RecalculationPanel } from "../components/groups/RecalculationPanel";
+import { RulesPanel } from "../components/groups/RulesPanel";
 import { badIntent, callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
 import { formatMoment } from "../lib/format";
 import { errorOf } from "../lib/form-errors";
-import { valuesFromText, type Group, type MemberChange } from "../lib/groups";
+import { valuesFromText, type Explanation, type GroupDetail, type MemberChange } from "../lib/groups";
+import { jsonField } from "../lib/json-field.server";
 import type { Property } from "../lib/models";
 import { canWrite } from "../lib/permissions";
+import { skipAfterResourceReads } from "../lib/revalidate";
+import { ruleTargets } from "../lib/rules";
+import { isUnfinished } from "../lib/runs";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.group.name ?? "Group"} · Groupflow` }];
+// The live preview of edited rules posts to a resource route, which changes nothing this page shows.
+export const shouldRevalidate = skipAfterResourceReads;
 
 const PAGE_SIZE = 50;
+/** As often as the Runs page: often enough to watch a recalculation move, seldom enough that an open tab costs little. */
+const REFRESH_MS = 2_000;
 
 export async function loader(args: LoaderFunctionArgs) {
   const id = encodeURIComponent(args.params.id ?? "");
-  const cursor = new URL(args.request.url).searchParams.get("cursor");
+  const params = new URL(args.request.url).searchParams;
+  const cursor = params.get("cursor");
+  const recordId = params.get("explain")?.trim();
   const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-  const answers = await Promise.all([
-    loadFromApi<{ group: Group }>(args, `/groups/${id}`),
-    loadFromApi<{ members: { recordId: string; joinedAt: string }[]; nextCursor: string | null }>(args, `/groups/${id}/members?${query}`),
-    loadFromApi<{ properties: Property[] }>(args, "/properties"),
-    loadFromApi<{ counts: { day: string; members: number }[] }>(args, `/groups/${id}/counts?days=30`),
+  const [answers, explainAnswer] = await Promise.all([
+    Promise.all([
+      loadFromApi<{ group: GroupDetail }>(args, `/groups/${id}`),
+      loadFromApi<{ members: { recordId: string; joinedAt: string }[]; nextCursor: string | null }>(args, `/groups/${id}/members?${query}`),
+      loadFromApi<{ properties: Property[] }>(args, "/properties"),
+      loadFromApi<{ counts: { day: string; members: number }[] }>(args, `/groups/${id}/counts?days=30`),
+    ]),
+    // A Record id that names nothing is the person's typo, shown beside the form rather than as the page's error.
+    recordId ? callApi<Explanation>(args, `/groups/${id}/explain/${encodeURIComponent(recordId)}`) : null,
   ]);
   const [group, members, properties, counts] = answers;
+  let explained: Explained | null = null;
+  if (recordId && explainAnswer) explained = explainAnswer.ok ? { recordId, result: explainAnswer.data } : { recordId, error: explainAnswer.error };
   return json(
-    { group: group.data.group, ...members.data, counts: counts.data.counts, uniqueKeys: properties.data.properties.filter((p) => p.unique).map((p) => p.key) },
-    { headers: relayCookies(...answers) },
+    {
+      group: group.data.group,
+      ...members.data,
+      counts: counts.data.counts,
+      uniqueKeys: properties.data.properties.filter((p) => p.unique).map((p) => p.key),
+      targets: ruleTargets(properties.data.properties),
+      explained,
+    },
+    { headers: relayCookies(...answers, ...(explainAnswer ? [explainAnswer] : [])) },
   );
 }
 
@@ -42,6 +69,17 @@ export async function action(args: ActionFunctionArgs) {
     const result = await callApi(args, path, { method: "DELETE", csrfToken });
     if (!result.ok) return formFailure(args, result, { intent });
     return redirect("/groups", { headers: relayCookies(result) });
+  }
+  if (intent === "rules") {
+    const result = await callApi(args, path, { method: "PATCH", body: { rules: jsonField(form, "rules") }, csrfToken });
+    if (!result.ok) return formFailure(args, result, { intent });
+    // Back to reading the rules, with the recalculation they started showing.
+    return redirect(path, { headers: relayCookies(result) });
+  }
+  if (intent === "recalculate") {
+    const result = await callApi(args, `${path}/recalculate`, { method: "POST", csrfToken });
+    if (!result.ok) return formFailure(args, result, { intent });
+    return json({ intent }, { headers: relayCookies(result) });
   }
   if (intent === "add" || intent === "remove") {
     const body = {
@@ -57,13 +95,31 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function GroupPage() {
-  const { group, members, nextCursor, uniqueKeys, counts } = useLoaderData<typeof loader>();
+  const { group, members, nextCursor, uniqueKeys, counts, targets, explained } = useLoaderData<typeof loader>();
   const result = useActionData<FormFailure | ({ intent: "add" | "remove" } & MemberChange)>();
   const writer = canWrite(useSession(), "groups");
   const [params] = useSearchParams();
   const next = new URLSearchParams(params);
   if (nextCursor) next.set("cursor", nextCursor);
   const changed = result && "changed" in result ? result : null;
+  const calculated = group.type === "calculated";
+  const explainLink = (recordId: string) => {
+    const link = new URLSearchParams(params);
+    link.set("explain", recordId);
+    return `/groups/${group.id}?${link}`;
+  };
+
+  const revalidator = useRevalidator();
+  const going = group.recalculation ? isUnfinished(group.recalculation) : false;
+  useEffect(() => {
+    if (!going) return;
+    // Reloading only while the recalculation can still change; members and counts follow it.
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [going, revalidator]);
+
   return (
     <>
       <header className="page-header">
@@ -76,6 +132,13 @@ export default function GroupPage() {
           {group.description}
         </p>
       </header>
+      {calculated ? (
+        <>
+          <RulesPanel groupId={group.id} rules={group.rules} targets={targets} writer={writer} editing={writer && params.get("edit") === "rules"} error={errorOf(result, "rules")} />
+          <RecalculationPanel run={group.recalculation} writer={writer} error={errorOf(result, "recalculate")} />
+          <ExplainPanel explained={explained} targets={targets} />
+        </>
+      ) : null}
       <section className="panel" aria-labelledby="members-heading">
         <h2 id="members-heading">Members ({group.memberCount.toLocaleString("en-US")})</h2>
         <GroupCountChart counts={counts} />
@@ -85,6 +148,7 @@ export default function GroupPage() {
               <tr>
                 <th scope="col">Record</th>
                 <th scope="col">Joined</th>
+                {calculated ? <th scope="col">Why</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -96,6 +160,13 @@ export default function GroupPage() {
                     </Link>
                   </td>
                   <td>{formatMoment(m.joinedAt)}</td>
+                  {calculated ? (
+                    <td>
+                      <Link to={explainLink(m.recordId)} aria-label={`Explain ${m.recordId}`}>
+                        Explain
+                      </Link>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -1,31 +1,43 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CsrfField } from "../components/CsrfField";
-import { FormError } from "../components/FormError";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { NewGroupForm } from "../components/groups/NewGroupForm";
 import { callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
 import { formatMoment } from "../lib/format";
 import type { Group } from "../lib/groups";
+import { jsonField } from "../lib/json-field.server";
+import type { Property } from "../lib/models";
 import { canWrite } from "../lib/permissions";
+import { skipAfterResourceReads } from "../lib/revalidate";
+import { ruleTargets } from "../lib/rules";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
 
 export const meta: MetaFunction = () => [{ title: "Groups · Groupflow" }];
+// The live preview of rules posts to a resource route, which changes nothing this page shows.
+export const shouldRevalidate = skipAfterResourceReads;
 
 export async function loader(args: LoaderFunctionArgs) {
-  const groups = await loadFromApi<{ groups: Group[] }>(args, "/groups");
-  return json({ groups: groups.data.groups }, { headers: relayCookies(groups) });
+  const answers = await Promise.all([loadFromApi<{ groups: Group[] }>(args, "/groups"), loadFromApi<{ properties: Property[] }>(args, "/properties")]);
+  const [groups, properties] = answers;
+  return json({ groups: groups.data.groups, targets: ruleTargets(properties.data.properties) }, { headers: relayCookies(...answers) });
 }
 
 export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
-  const body = { name: String(form.get("name") ?? ""), description: String(form.get("description") ?? ""), type: "manual" };
+  const calculated = form.get("type") === "calculated";
+  const body = {
+    name: String(form.get("name") ?? ""),
+    description: String(form.get("description") ?? ""),
+    type: calculated ? "calculated" : "manual",
+    ...(calculated ? { rules: jsonField(form, "rules") } : {}),
+  };
   const result = await callApi<{ group: Group }>(args, "/groups", { method: "POST", body, csrfToken: form.get("csrf") });
   if (!result.ok) return formFailure(args, result);
   return redirect(`/groups/${result.data.group.id}`, { headers: relayCookies(result) });
 }
 
 export default function Groups() {
-  const { groups } = useLoaderData<typeof loader>();
+  const { groups, targets } = useLoaderData<typeof loader>();
   const failure = useActionData<FormFailure>();
   const writer = canWrite(useSession(), "groups");
   return (
@@ -66,22 +78,8 @@ export default function Groups() {
       </section>
       {writer ? (
         <section className="panel" aria-labelledby="new-group-heading">
-          <h2 id="new-group-heading">New manual Group</h2>
-          <Form method="post" className="row-form">
-            <CsrfField />
-            <div className="field">
-              <label htmlFor="group-name">Name</label>
-              <input id="group-name" name="name" required maxLength={100} />
-            </div>
-            <div className="field grow">
-              <label htmlFor="group-description">Description</label>
-              <input id="group-description" name="description" maxLength={1000} />
-            </div>
-            <button type="submit" className="primary">
-              Create Group
-            </button>
-          </Form>
-          <FormError error={failure?.error} />
+          <h2 id="new-group-heading">New Group</h2>
+          <NewGroupForm targets={targets} error={failure?.error} />
         </section>
       ) : null}
     </>

@@ -7,6 +7,7 @@ import { badIntent, callApi, formFailure, loadFromApi, relayCookies } from "../l
 import type { Source } from "../lib/models";
 import { canWrite } from "../lib/permissions";
 import { isUnfinished, type Run, type Schedule } from "../lib/runs";
+import type { Group } from "../lib/groups";
 import type { FormFailure } from "../lib/types";
 import { useSession } from "../lib/use-session";
 
@@ -20,9 +21,13 @@ export async function loader(args: LoaderFunctionArgs) {
     loadFromApi<{ runs: Run[] }>(args, "/runs?limit=50"),
     loadFromApi<{ schedules: Schedule[] }>(args, "/schedules"),
     loadFromApi<{ sources: Source[] }>(args, "/sources"),
+    loadFromApi<{ groups: Group[] }>(args, "/groups"),
   ]);
-  const [runs, schedules, sources] = answers;
-  return json({ runs: runs.data.runs, schedules: schedules.data.schedules, sources: sources.data.sources }, { headers: relayCookies(...answers) });
+  const [runs, schedules, sources, groups] = answers;
+  return json(
+    { runs: runs.data.runs, schedules: schedules.data.schedules, sources: sources.data.sources, groups: groups.data.groups },
+    { headers: relayCookies(...answers) },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -36,7 +41,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Runs() {
-  const { runs, schedules, sources } = useLoaderData<typeof loader>();
+  const { runs, schedules, sources, groups } = useLoaderData<typeof loader>();
   const result = useActionData<FormFailure>();
   const writer = canWrite(useSession(), "runs");
   const revalidator = useRevalidator();
@@ -64,7 +69,7 @@ export default function Runs() {
         {runs.length ? (
           <>
             <RunChart runs={runs} />
-            <RunTable runs={runs} schedules={schedules} sources={sources} writer={writer} result={result} />
+            <RunTable runs={runs} schedules={schedules} sources={sources} groups={groups} writer={writer} result={result} />
           </>
         ) : (
           <p className="muted">No Runs yet. Add a Schedule on a Source's page and run it.</p>

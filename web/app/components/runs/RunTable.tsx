@@ -5,20 +5,50 @@ import { errorOf } from "../../lib/form-errors";
 import { formatMoment } from "../../lib/format";
 import { isUnfinished, type Run, type Schedule } from "../../lib/runs";
 import type { Source } from "../../lib/models";
+import type { Group } from "../../lib/groups";
 
 interface Props {
   runs: Run[];
   schedules: Schedule[];
   sources: Source[];
+  groups: Group[];
   writer: boolean;
   result: unknown;
 }
 
 const STATE_STYLE: Record<Run["state"], string> = { draft: "", running: "running", complete: "ok", failed: "failed", stopped: "" };
 
-export function RunTable({ runs, schedules, sources, writer, result }: Props) {
+/** What a Run is of: a Schedule reading its Source, or a Group's recalculation. */
+function RunSubject({ run, scheduleName, sourceById, groupById }: { run: Run; scheduleName: Map<string, string>; sourceById: Map<string, Source>; groupById: Map<string, Group> }) {
+  if (run.groupId) {
+    const group = groupById.get(run.groupId);
+    return (
+      <>
+        <span className="strong">Recalculation</span>
+        <br />
+        <span className="muted">
+          {group ? <Link to={`/groups/${group.id}`}>{group.name}</Link> : "Deleted Group"} · {run.trigger}
+        </span>
+      </>
+    );
+  }
+  const source = run.sourceId ? sourceById.get(run.sourceId) : undefined;
+  return (
+    <>
+      <span className="strong">{(run.scheduleId && scheduleName.get(run.scheduleId)) ?? "Deleted Schedule"}</span>
+      <br />
+      <span className="muted">
+        {source ? <Link to={`/sources/${source.id}`}>{source.name}</Link> : "Deleted Source"} · {run.trigger}
+        {run.incremental ? " · incremental" : ""}
+      </span>
+    </>
+  );
+}
+
+export function RunTable({ runs, schedules, sources, groups, writer, result }: Props) {
   const scheduleName = new Map(schedules.map((s) => [s.id, s.name]));
   const sourceById = new Map(sources.map((s) => [s.id, s]));
+  const groupById = new Map(groups.map((g) => [g.id, g]));
   return (
     <div className="table-scroll">
       <table className="runs">
@@ -35,17 +65,11 @@ export function RunTable({ runs, schedules, sources, writer, result }: Props) {
         </thead>
         <tbody>
           {runs.map((run) => {
-            const source = sourceById.get(run.sourceId);
             const { counters } = run;
             return (
               <tr key={run.id} data-testid="run-row">
                 <td>
-                  <span className="strong">{scheduleName.get(run.scheduleId) ?? "Deleted Schedule"}</span>
-                  <br />
-                  <span className="muted">
-                    {source ? <Link to={`/sources/${source.id}`}>{source.name}</Link> : "Deleted Source"} · {run.trigger}
-                    {run.incremental ? " · incremental" : ""}
-                  </span>
+                  <RunSubject run={run} scheduleName={scheduleName} sourceById={sourceById} groupById={groupById} />
                 </td>
                 <td>
                   <span className={`status ${STATE_STYLE[run.state]}`} data-testid="run-state">
@@ -58,9 +82,15 @@ export function RunTable({ runs, schedules, sources, writer, result }: Props) {
                   <span className="muted">{run.percentComplete}%</span>
                 </td>
                 <td data-testid="run-records">
-                  {counters.recordsCreated} created, {counters.recordsUpdated} updated, {counters.recordsUnchanged} unchanged
-                  {counters.recordsMissing ? `, ${counters.recordsMissing} missing` : null}
-                  {counters.recordsRemoved ? `, ${counters.recordsRemoved} removed` : null}
+                  {run.groupId ? (
+                    `${counters.membersJoined} joined, ${counters.membersLeft} left`
+                  ) : (
+                    <>
+                      {counters.recordsCreated} created, {counters.recordsUpdated} updated, {counters.recordsUnchanged} unchanged
+                      {counters.recordsMissing ? `, ${counters.recordsMissing} missing` : null}
+                      {counters.recordsRemoved ? `, ${counters.recordsRemoved} removed` : null}
+                    </>
+                  )}
                 </td>
                 <td>
                   {counters.rowsRead}
