@@ -159,6 +159,8 @@ describe("a calculated Group", () => {
     expect([202, 409]).toContain(again.status);
     const run = await waitForRun(started.body.run.id);
     expect(run).toMatchObject({ state: "complete", trigger: "manual", counters: { membersJoined: 0, membersLeft: 0 } });
+    const audited = (await api("GET", "/audit-log?action=group.recalculate", { as })).body.entries;
+    expect(audited.filter((e: { targetId: string }) => e.targetId === group.id).length).toBeGreaterThanOrEqual(1);
     expect(await people(group.id)).toEqual(["p1"]);
   });
 

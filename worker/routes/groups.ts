@@ -63,7 +63,7 @@ export const groupRoutes = new Hono<AppEnv>()
     return c.json({ group: publicGroup(group), run: run && publicRun(run) });
   })
   .post("/:id/recalculate", requireScope("write:groups"), async (c) => {
-    const run = await recalculateByHand(tenantScopeOf(c), c.env, pathId(c, "grp", "Group"));
+    const run = await recalculateByHand(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), pathId(c, "grp", "Group"));
     return c.json({ run: publicRun(run) }, 202);
   })
   .get("/:id/explain/:recordId", requireScope("read:groups"), async (c) => {

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { groupMembers, properties, recordProperties, records, runs, type Group, type Property } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
+import type { Actor } from "../context";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { ruleProperties } from "../groups/calculated";
@@ -9,6 +10,7 @@ import { compileToSql } from "../rules/compile-sql";
 import { explainRecord, type ExplainRecord } from "../rules/explain";
 import type { RuleBlock } from "../rules/tree";
 import { validateRuleTree } from "../rules/validate";
+import { auditEntry } from "./audit-log";
 import { findGroup } from "./groups";
 
 /** Records a preview shows besides the count. */
@@ -79,10 +81,11 @@ export async function latestRecalculation(scope: TenantScope, group: Group) {
 }
 
 /** Recalculates a calculated Group now, by hand; refused while one is already going. */
-export async function recalculateByHand(scope: TenantScope, env: Env, groupId: string) {
+export async function recalculateByHand(scope: TenantScope, env: Env, actor: Actor, requestId: string, groupId: string) {
   const group = await findGroup(scope, groupId);
   if (group.type !== "calculated") throw new ApiError("invalid_request", "Only calculated Groups are recalculated; a manual Group changes by hand", { field: "type" });
   const run = await startRecalculation(scope, env, groupId, "manual");
   if (!run) throw new ApiError("conflict", "A recalculation of this Group is already going");
+  await auditEntry(scope, actor, requestId, { action: "group.recalculate", targetType: "group", targetId: groupId, after: { runId: run.id } });
   return run;
 }
