@@ -1,12 +1,12 @@
 import { and, eq, inArray, lte } from "drizzle-orm";
+import { chunk } from "../db/chunk";
 import { createDb } from "../db/client";
 import { groups, properties, runs, type Property, type Run } from "../db/schema";
 import { isUniqueViolation } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { newId } from "../ids";
-import { log } from "../log";
-import type { RecalculatePageMessage } from "../queues/messages";
+import type { GroupHandoffMessage, RecalculatePageMessage } from "../queues/messages";
 import { moveRun } from "../runs/lifecycle";
 import { emptyCounters, UNFINISHED, type RunTrigger } from "../runs/states";
 import { validateRuleTree } from "../rules/validate";
@@ -19,7 +19,7 @@ export const RECALCULATION_PAGE = 2_000;
 /** How often a Group with relative dates is recalculated, so its windows keep moving without new data. */
 export const TIME_RELATIVE_EVERY_MS = 15 * 60_000;
 /** Record objects told of their changes at once. */
-const HANDOFF_CONCURRENCY = 32;
+const HANDOFF_CONCURRENCY = 16;
 
 /** When a Group's rules next need time alone to recalculate them. */
 export const nextTimeRecalculation = (tree: CalculatedGroup["tree"] | null, now: Date) => (tree && isTimeRelative(tree) ? new Date(now.getTime() + TIME_RELATIVE_EVERY_MS) : null);
@@ -81,23 +81,49 @@ export async function startRecalculation(scope: TenantScope, env: Env, groupId: 
 /** The reason a finished recalculation shows. */
 const describeRecalculation = (c: Run["counters"]) => `Evaluated ${c.rowsRead} Records: ${c.membersJoined} joined, ${c.membersLeft} left`;
 
-/** Tells each Record's object what a page changed. A failure only delays what the object knows until it next settles, when it tests the rules itself. */
-async function handOff(env: Env, tenantId: string, groupId: string, joined: string[], left: string[]) {
-  const queue: [string, MembershipChange][] = [...joined.map((id) => [id, { groupId, joined: true }] as [string, MembershipChange]), ...left.map((id) => [id, { groupId, joined: false }] as [string, MembershipChange])];
-  let failed = 0;
+/** Records named per hand-off message: a few seconds of object calls, so a retry repeats little. */
+const HANDOFF_BATCH = 250;
+
+/**
+ * Queues the Records a page moved, for their objects to learn of, apart from the page itself: waking
+ * thousands of objects inside a page would make a recalculation wait on them, and at local scale
+ * fill the runtime's memory. Until an object hears, it is only behind on what it knows, not wrong in
+ * D1; its next settle works its Groups out again anyway.
+ */
+async function queueHandOff(env: Env, tenantId: string, groupId: string, joined: string[], left: string[]) {
+  const moved = [...joined.map((id) => ({ id, joined: true })), ...left.map((id) => ({ id, joined: false }))];
+  const messages = chunk(moved, HANDOFF_BATCH).map((part) => ({
+    body: {
+      kind: "group-handoff",
+      tenantId,
+      groupId,
+      joined: part.filter((m) => m.joined).map((m) => m.id),
+      left: part.filter((m) => !m.joined).map((m) => m.id),
+    } satisfies GroupHandoffMessage,
+  }));
+  for (const batch of chunk(messages, 100)) await env.HYDRATION.sendBatch(batch);
+}
+
+/** Tells each Record's object of its Group change, a few at a time; any failure retries the message, which is safe to repeat. */
+export async function handOffGroupChanges(env: Env, message: GroupHandoffMessage) {
+  const queue: [string, MembershipChange][] = [
+    ...message.joined.map((id): [string, MembershipChange] => [id, { groupId: message.groupId, joined: true }]),
+    ...message.left.map((id): [string, MembershipChange] => [id, { groupId: message.groupId, joined: false }]),
+  ];
+  const failures: unknown[] = [];
   await Promise.all(
     Array.from({ length: Math.min(HANDOFF_CONCURRENCY, queue.length) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [recordId, change] = next;
         try {
-          await env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, recordId))).membershipChanged([change]);
-        } catch {
-          failed += 1;
+          await env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(message.tenantId, recordId))).membershipChanged([change]);
+        } catch (err) {
+          failures.push(err);
         }
       }
     }),
   );
-  if (failed) log("warn", "record objects missed group changes", { tenantId, groupId, failed });
+  if (failures.length) throw new Error(`${failures.length} Record objects missed a change of Group ${message.groupId}: ${String(failures[0])}`);
 }
 
 async function failRecalculation(scope: TenantScope, runId: string, reason: string) {
@@ -149,7 +175,7 @@ export async function recalculatePage(env: Env, message: RecalculatePageMessage)
     )
     .bind(run.id, through, now, page.length, scope.tenantId, run.page);
   const [joined, left] = await d1.batch<{ record_id: string }>([membership.joined, membership.left, ...membership.apply, advance]);
-  await handOff(
+  await queueHandOff(
     env,
     scope.tenantId,
     group.id,
