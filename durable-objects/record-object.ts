@@ -4,12 +4,6 @@ import { settle, type RecordState, type RecordWork, type SettledRecord } from ".
 
 const STATE_KEY = "state";
 
-/** A recalculation's news for one Record: it joined or left a calculated Group. */
-export interface MembershipChange {
-  groupId: string;
-  joined: boolean;
-}
-
 /**
  * One object per Record, named "<workspace id>:<record id>". Everything that changes the Record
  * goes through it: the object keeps the Record's current values, decides what changed, tests the
@@ -34,19 +28,7 @@ export class RecordObject extends DurableObject<Env> {
     return next.settled;
   }
 
-  /** Takes in Group changes a recalculation made, so the object knows its Groups without testing every rule again. */
-  async membershipChanged(changes: MembershipChange[]): Promise<string[]> {
-    const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? { revision: 0, slots: {} };
-    const groups = new Set(state.groups ?? []);
-    for (const change of changes) {
-      if (change.joined) groups.add(change.groupId);
-      else groups.delete(change.groupId);
-    }
-    this.ctx.storage.kv.put(STATE_KEY, { ...state, groups: [...groups] });
-    return [...groups];
-  }
-
-  /** What the object holds, for explanations and tests. */
+  /** What the object holds now: its values, revision and the calculated Groups it last found itself in. */
   async current(): Promise<RecordState | null> {
     return this.ctx.storage.kv.get<RecordState>(STATE_KEY) ?? null;
   }

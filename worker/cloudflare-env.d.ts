@@ -4,7 +4,7 @@ declare namespace Cloudflare {
     DB: D1Database;
     FILES: R2Bucket;
     RUN_PAGES: Queue<import("./queues/messages").RunMessage>;
-    HYDRATION: Queue<import("./queues/messages").HydrationMessage | import("./queues/messages").GroupHandoffMessage>;
+    HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     LIVE_HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     DEAD_LETTERS: Queue<unknown>;
     RECORDS: DurableObjectNamespace<import("../durable-objects/record-object").RecordObject>;

@@ -7,7 +7,7 @@ import type { CalculatedGroup, RuleProperties } from "./calculated";
  */
 export type RecordSelection = { after: string; through: string } | { recordIds: string[] };
 
-/** The history inserts (returning the Records that joined and left), then the statements that apply the change. */
+/** The history inserts, then the statements that apply the change. */
 export interface MembershipStatements {
   joined: D1PreparedStatement;
   left: D1PreparedStatement;
@@ -50,9 +50,9 @@ export function membershipStatements(d1: D1Database, input: MembershipSqlInput):
   const isMember = "exists (select 1 from group_members gm where gm.group_id = ?3 and gm.record_id = r.id)";
   const [joined, left, ...apply] = [
     `insert into group_membership_changes (tenant_id, group_id, record_id, change, at, run_id)
-     select ?2, ?3, r.id, 'joined', ?4, ?5 from ${records} and ${rules.sql} and not ${isMember} and ${guard} returning record_id`,
+     select ?2, ?3, r.id, 'joined', ?4, ?5 from ${records} and ${rules.sql} and not ${isMember} and ${guard}`,
     `insert into group_membership_changes (tenant_id, group_id, record_id, change, at, run_id)
-     select ?2, ?3, r.id, 'left', ?4, ?5 from ${records} and ${isMember} and not ${rules.sql} and ${guard} returning record_id`,
+     select ?2, ?3, r.id, 'left', ?4, ?5 from ${records} and ${isMember} and not ${rules.sql} and ${guard}`,
     `insert into group_members (tenant_id, group_id, record_id, joined_at)
      select ?2, ?3, r.id, ?4 from ${records} and ${rules.sql} and ${guard} on conflict do nothing`,
     `delete from group_members where group_id = ?3 and record_id in (select r.id from ${records} and not ${rules.sql}) and ${guard}`,

@@ -1,16 +1,14 @@
 import { and, eq, inArray, lte } from "drizzle-orm";
-import { chunk } from "../db/chunk";
 import { createDb } from "../db/client";
 import { groups, properties, runs, type Property, type Run } from "../db/schema";
 import { isUniqueViolation } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { newId } from "../ids";
-import type { GroupHandoffMessage, RecalculatePageMessage } from "../queues/messages";
+import type { RecalculatePageMessage } from "../queues/messages";
 import { moveRun } from "../runs/lifecycle";
 import { emptyCounters, UNFINISHED, type RunTrigger } from "../runs/states";
 import { validateRuleTree } from "../rules/validate";
-import { recordObjectName, type MembershipChange } from "../../durable-objects/record-object";
 import { calculatedGroups, isTimeRelative, ruleProperties, type CalculatedGroup } from "./calculated";
 import { membershipStatements } from "./membership-sql";
 
@@ -18,8 +16,6 @@ import { membershipStatements } from "./membership-sql";
 export const RECALCULATION_PAGE = 2_000;
 /** How often a Group with relative dates is recalculated, so its windows keep moving without new data. */
 export const TIME_RELATIVE_EVERY_MS = 15 * 60_000;
-/** Record objects told of their changes at once. */
-const HANDOFF_CONCURRENCY = 16;
 
 /** When a Group's rules next need time alone to recalculate them. */
 export const nextTimeRecalculation = (tree: CalculatedGroup["tree"] | null, now: Date) => (tree && isTimeRelative(tree) ? new Date(now.getTime() + TIME_RELATIVE_EVERY_MS) : null);
@@ -81,60 +77,16 @@ export async function startRecalculation(scope: TenantScope, env: Env, groupId: 
 /** The reason a finished recalculation shows. */
 const describeRecalculation = (c: Run["counters"]) => `Evaluated ${c.rowsRead} Records: ${c.membersJoined} joined, ${c.membersLeft} left`;
 
-/** Records named per hand-off message: a few seconds of object calls, so a retry repeats little. */
-const HANDOFF_BATCH = 250;
-
-/**
- * Queues the Records a page moved, for their objects to learn of, apart from the page itself: waking
- * thousands of objects inside a page would make a recalculation wait on them, and at local scale
- * fill the runtime's memory. Until an object hears, it is only behind on what it knows, not wrong in
- * D1; its next settle works its Groups out again anyway.
- */
-async function queueHandOff(env: Env, tenantId: string, groupId: string, joined: string[], left: string[]) {
-  const moved = [...joined.map((id) => ({ id, joined: true })), ...left.map((id) => ({ id, joined: false }))];
-  const messages = chunk(moved, HANDOFF_BATCH).map((part) => ({
-    body: {
-      kind: "group-handoff",
-      tenantId,
-      groupId,
-      joined: part.filter((m) => m.joined).map((m) => m.id),
-      left: part.filter((m) => !m.joined).map((m) => m.id),
-    } satisfies GroupHandoffMessage,
-  }));
-  for (const batch of chunk(messages, 100)) await env.HYDRATION.sendBatch(batch);
-}
-
-/** Tells each Record's object of its Group change, a few at a time; any failure retries the message, which is safe to repeat. */
-export async function handOffGroupChanges(env: Env, message: GroupHandoffMessage) {
-  const queue: [string, MembershipChange][] = [
-    ...message.joined.map((id): [string, MembershipChange] => [id, { groupId: message.groupId, joined: true }]),
-    ...message.left.map((id): [string, MembershipChange] => [id, { groupId: message.groupId, joined: false }]),
-  ];
-  const failures: unknown[] = [];
-  await Promise.all(
-    Array.from({ length: Math.min(HANDOFF_CONCURRENCY, queue.length) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [recordId, change] = next;
-        try {
-          await env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(message.tenantId, recordId))).membershipChanged([change]);
-        } catch (err) {
-          failures.push(err);
-        }
-      }
-    }),
-  );
-  if (failures.length) throw new Error(`${failures.length} Record objects missed a change of Group ${message.groupId}: ${String(failures[0])}`);
-}
-
 async function failRecalculation(scope: TenantScope, runId: string, reason: string) {
   await moveRun(scope, runId, "failed", { reason });
 }
 
 /**
  * Recalculates one page of a Group's Records: the rules are evaluated by D1 over the page's ids, the
- * membership changes and their history are stored with the Run's cursor in one batch guarded by the
- * page number (a redelivered page finds the Run moved on and does nothing), and only the Records
- * that joined or left are handed to their objects. Then the next page is queued.
+ * membership changes and their history (naming the Run) are stored with the Run's cursor in one
+ * batch guarded by the page number, so a redelivered page finds the Run moved on and does nothing.
+ * Records' objects are not woken: see "Objects and recalculations" in decision 006. Then the next
+ * page is queued.
  */
 export async function recalculatePage(env: Env, message: RecalculatePageMessage) {
   const scope = new TenantScope(createDb(env.DB), message.tenantId);
@@ -174,14 +126,7 @@ export async function recalculatePage(env: Env, message: RecalculatePageMessage)
        where id = ?1 and tenant_id = ?5 and state = 'running' and page = ?6`,
     )
     .bind(run.id, through, now, page.length, scope.tenantId, run.page);
-  const [joined, left] = await d1.batch<{ record_id: string }>([membership.joined, membership.left, ...membership.apply, advance]);
-  await queueHandOff(
-    env,
-    scope.tenantId,
-    group.id,
-    joined!.results.map((r) => r.record_id),
-    left!.results.map((r) => r.record_id),
-  );
+  await d1.batch([membership.joined, membership.left, ...membership.apply, advance]);
   await env.RUN_PAGES.send({ kind: "recalculate-page", tenantId: scope.tenantId, runId: run.id, page: run.page + 1 });
 }
 

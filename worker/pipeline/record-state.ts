@@ -18,7 +18,7 @@ export interface Slot {
 export interface RecordState {
   revision: number;
   slots: Record<string, Slot[]>;
-  /** The calculated Groups the Record belongs in, as last worked out here or handed over by a recalculation. */
+  /** The calculated Groups the Record belonged in when it last settled. */
   groups?: string[];
 }
 

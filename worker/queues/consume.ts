@@ -2,12 +2,12 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { giveUpOnImports, hydrateImports } from "../pipeline/hydrate";
 import { importRunPage } from "../pipeline/run-pages";
-import { handOffGroupChanges, recalculatePage } from "../groups/recalculate";
+import { recalculatePage } from "../groups/recalculate";
 import { createDb } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import { finishRunIfDone } from "../runs/lifecycle";
 import { keepDeadLetter } from "./dead-letters";
-import { bulkMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
+import { hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
 
 /** Seconds before a failed message is tried again: 2, 4, 8… so a Source that blips has time to come back. */
 const backoffSeconds = (attempts: number) => Math.min(2 ** attempts, 300);
@@ -20,8 +20,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
     else if (body.kind === "recalculate-page") await recalculatePage(env, body);
     else await finishRunIfDone(env, new TenantScope(createDb(env.DB), body.tenantId), body.runId);
   } else if (queue === QUEUES.hydration || queue === QUEUES.liveHydration) {
-    const body = bulkMessageSchema.parse(message.body);
-    if (body.kind === "group-handoff") return handOffGroupChanges(env, body);
+    const body = hydrationMessageSchema.parse(message.body);
     try {
       await hydrateImports(env, body.tenantId, body.importIds);
     } catch (err) {
@@ -31,7 +30,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
   } else if (queue === QUEUES.deadLetters) {
     // The dead-letter queue mixes every kind; the message's kind says which queue it failed on.
     const kind = (message.body as { kind?: unknown } | null)?.kind;
-    await keepDeadLetter(env, kind === "hydrate" || kind === "group-handoff" ? QUEUES.hydration : QUEUES.runPages, message.id, message.body, null);
+    await keepDeadLetter(env, kind === "hydrate" ? QUEUES.hydration : QUEUES.runPages, message.id, message.body, null);
   } else {
     throw new Error(`No consumer for queue "${queue}"`);
   }

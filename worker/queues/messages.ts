@@ -38,19 +38,6 @@ export const hydrationMessageSchema = z.object({
 });
 export type HydrationMessage = z.infer<typeof hydrationMessageSchema>;
 
-/** Tell these Records' objects that a recalculation moved them into or out of a Group; telling twice changes nothing. */
-export const groupHandoffMessageSchema = z.object({
-  kind: z.literal("group-handoff"),
-  tenantId: z.string(),
-  groupId: z.string(),
-  joined: z.array(z.string()).max(1000),
-  left: z.array(z.string()).max(1000),
-});
-export type GroupHandoffMessage = z.infer<typeof groupHandoffMessageSchema>;
-
-/** What the bulk hydration queue carries: Imports to hydrate, and Group changes for Records' objects. */
-export const bulkMessageSchema = z.discriminatedUnion("kind", [hydrationMessageSchema, groupHandoffMessageSchema]);
-
 export const QUEUES = {
   runPages: "groupflow-run-pages",
   hydration: "groupflow-hydration",
