@@ -313,12 +313,10 @@ function hydrationPhases(lines) {
   return { records, msPer100Records: Object.fromEntries(Object.entries(totals).map(([phase, ms]) => [phase, records ? Math.round((ms * 100) / records) : null])) };
 }
 
-/** What the Worker's log says went wrong or slow: Records' objects a recalculation could not tell, queue messages that failed, and hydration's phases. */
+/** What the Worker's log says went wrong or slow: queue messages that failed, and hydration's phases. */
 function workerLog(lines, linesBeforeIncremental) {
   const failedMessages = lines.map((line) => logEntry(line, "queue message failed")).filter(Boolean);
-  const missed = lines.map((line) => logEntry(line, "record objects missed group changes")).filter(Boolean);
   return {
-    groupChangesNotHandedToObjects: missed.reduce((n, e) => n + e.failed, 0),
     failedQueueMessages: failedMessages.length,
     // A failed query's message goes on with the whole statement and its parameters; its first words say enough.
     failedQueueMessageErrors: [...new Set(failedMessages.map((e) => `${e.queue}: ${String(e.error).split("\n")[0].slice(0, 80)}`))],
@@ -451,7 +449,7 @@ function printResult(r) {
   );
   const w = r.worker;
   console.log(
-    `Worker log: ${w.groupChangesNotHandedToObjects} group changes not handed to Records' objects, ${w.failedQueueMessages} queue messages failed` +
+    `Worker log: ${w.failedQueueMessages} queue messages failed` +
       (w.failedQueueMessageErrors.length ? ` (${w.failedQueueMessageErrors.join("; ")})` : "") +
       `, ${w.retriedReads.length} reads by this benchmark repeated after a server error`,
   );
