@@ -3,9 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { recordGroupCounts } from "../../worker/cron/group-counts";
 import { createDb } from "../../worker/db/client";
 import { TenantScope } from "../../worker/db/tenant-scope";
+import { encodePageCursor } from "../../worker/db/page-cursor";
+import { listMembers } from "../../worker/services/group-members";
 import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
 import { api, type Caller, tableCounts } from "../support/api";
+import { planOf, recordingD1 } from "../support/query-plans";
 import { sampleWorkspace } from "../support/sample-workspace";
 
 let as: Caller;
@@ -138,6 +141,22 @@ describe("manual Group members", () => {
     const second = (await api("GET", `/groups/${group.id}/members?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`, { as })).body;
     expect(second).toMatchObject({ members: [{ recordId: recordByEmail.get("ada@example.com") }], nextCursor: null });
     expect((await api("GET", `/groups/${group.id}/members?cursor=nonsense`, { as })).status).toBe(400);
+  });
+
+  it("are paged in index order, never by sorting the whole Group", async () => {
+    const group = await manualGroup("Planned");
+    const statements: string[] = [];
+    const scope = new TenantScope(createDb(recordingD1(statements)), tenantId);
+    const first = await listMembers(scope, group.id, { limit: 2 });
+    await listMembers(scope, group.id, { limit: 2, cursor: encodePageCursor({ createdAt: new Date(), id: "rec_x" }) });
+    expect(first.members).toEqual([]);
+    const pages = statements.filter((s) => s.includes('from "group_members"'));
+    expect(pages).toHaveLength(2);
+    for (const page of pages) {
+      const plan = await planOf(page);
+      expect(plan, page).toContain("USING INDEX group_members_group_joined_idx (group_id=?");
+      expect(plan, page).not.toContain("TEMP B-TREE");
+    }
   });
 });
 

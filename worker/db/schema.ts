@@ -534,7 +534,12 @@ export const groupMembers = sqliteTable(
       .references(() => records.id, { onDelete: "cascade" }),
     joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.recordId] }), index("group_members_record_idx").on(t.recordId)],
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.recordId] }),
+    index("group_members_record_idx").on(t.recordId),
+    // Members are paged newest first: read in order from here instead of sorting the whole Group for every page.
+    index("group_members_group_joined_idx").on(t.groupId, t.joinedAt, t.recordId),
+  ],
 );
 
 /** Every time a Record joined or left a Group: the membership history people and exports look back on. */
