@@ -1,6 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CsrfField } from "../components/CsrfField";
 import { FormError } from "../components/FormError";
 import { ExplainPanel, type Explained } from "../components/groups/ExplainPanel";
@@ -18,6 +17,7 @@ import { skipAfterResourceReads } from "../lib/revalidate";
 import { ruleTargets } from "../lib/rules";
 import { isUnfinished } from "../lib/runs";
 import type { FormFailure } from "../lib/types";
+import { useRefreshWhile } from "../lib/use-refresh-while";
 import { useSession } from "../lib/use-session";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.group.name ?? "Group"} · Groupflow` }];
@@ -25,8 +25,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export const shouldRevalidate = skipAfterResourceReads;
 
 const PAGE_SIZE = 50;
-/** As often as the Runs page: often enough to watch a recalculation move, seldom enough that an open tab costs little. */
-const REFRESH_MS = 2_000;
 
 export async function loader(args: LoaderFunctionArgs) {
   const id = encodeURIComponent(args.params.id ?? "");
@@ -109,16 +107,8 @@ export default function GroupPage() {
     return `/groups/${group.id}?${link}`;
   };
 
-  const revalidator = useRevalidator();
   const going = group.recalculation ? isUnfinished(group.recalculation) : false;
-  useEffect(() => {
-    if (!going) return;
-    // Reloading only while the recalculation can still change; members and counts follow it.
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [going, revalidator]);
+  useRefreshWhile(going);
 
   return (
     <>

@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { RunChart } from "../components/runs/RunChart";
 import { RunTable } from "../components/runs/RunTable";
 import { badIntent, callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
@@ -9,12 +8,11 @@ import { canWrite } from "../lib/permissions";
 import { isUnfinished, type Run, type Schedule } from "../lib/runs";
 import type { Group } from "../lib/groups";
 import type { FormFailure } from "../lib/types";
+import { useRefreshWhile } from "../lib/use-refresh-while";
 import { useSession } from "../lib/use-session";
 
 export const meta: MetaFunction = () => [{ title: "Runs · Groupflow" }];
 
-/** Often enough to watch a Run move, seldom enough that an open tab costs little. */
-const REFRESH_MS = 2_000;
 
 export async function loader(args: LoaderFunctionArgs) {
   const answers = await Promise.all([
@@ -44,17 +42,9 @@ export default function Runs() {
   const { runs, schedules, sources, groups } = useLoaderData<typeof loader>();
   const result = useActionData<FormFailure>();
   const writer = canWrite(useSession(), "runs");
-  const revalidator = useRevalidator();
   const going = runs.some(isUnfinished);
 
-  useEffect(() => {
-    if (!going) return;
-    // Reloading only while a Run can still change: finished Runs stay as they are.
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [going, revalidator]);
+  useRefreshWhile(going);
 
   return (
     <>
