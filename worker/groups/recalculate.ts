@@ -138,6 +138,9 @@ export async function recalculatePage(env: Env, message: RecalculatePageMessage)
 export async function rejudgeChangedGroups(scope: TenantScope, props: readonly Property[], judged: readonly CalculatedGroup[], recordIds: string[]) {
   if (!recordIds.length) return;
   const versions = new Map(judged.map((g) => [g.id, g.version]));
+  // The versions alone answer the usual case, that nothing changed, without reading and checking every tree again.
+  const current = await scope.db.select({ id: groups.id, version: groups.rulesVersion }).from(groups).where(and(eq(groups.tenantId, scope.tenantId), eq(groups.type, "calculated")));
+  if (current.every((g) => versions.get(g.id) === g.version)) return;
   const stale = (await calculatedGroups(scope, props)).filter((g) => versions.get(g.id) !== g.version);
   const now = Date.now();
   for (const group of stale) {

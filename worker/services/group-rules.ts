@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { groupMembers, properties, recordProperties, records, runs, type Group, type Property } from "../db/schema";
+import { groupMembers, properties, records, runs, type Group, type Property } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Actor } from "../context";
 import type { Env } from "../env";
@@ -12,6 +12,7 @@ import type { RuleBlock } from "../rules/tree";
 import { validateRuleTree } from "../rules/validate";
 import { auditEntry } from "./audit-log";
 import { findGroup } from "./groups";
+import { listedRecord, slotsOf } from "./records";
 
 /** Records a preview shows besides the count. */
 const PREVIEW_SAMPLE = 10;
@@ -24,16 +25,13 @@ export function checkRules(input: unknown, props: readonly Property[]): RuleBloc
   throw new ApiError("invalid_request", `Invalid rules: ${details[0]!.path}: ${details[0]!.message}`, details);
 }
 
-/** Each Record's valid and invalid values by Property key, as rules and explanations read them. */
-async function valuesOf(scope: TenantScope, recordIds: string[], props: readonly Property[]) {
-  const byId = new Map(props.map((p) => [p.id, p.key]));
-  const rows = recordIds.length ? await scope.select(recordProperties, inArray(recordProperties.recordId, recordIds)) : [];
-  const values = new Map<string, ExplainRecord["values"]>(recordIds.map((id) => [id, {}]));
-  for (const row of rows.sort((a, b) => a.position - b.position)) {
-    const key = byId.get(row.propertyId);
-    if (!key) continue;
-    const record = values.get(row.recordId)!;
-    record[key] = [...(record[key] ?? []), { position: row.position, value: row.value, invalidValue: row.invalidValue, invalidReason: row.invalidReason }];
+/** A Record's valid and invalid values by Property key, as explanations show them. */
+async function valuesOf(scope: TenantScope, recordId: string, props: readonly Property[]): Promise<ExplainRecord["values"]> {
+  const keyOf = new Map(props.map((p) => [p.id, p.key]));
+  const values: ExplainRecord["values"] = {};
+  for (const slot of (await slotsOf(scope, [recordId])).sort((a, b) => a.position - b.position)) {
+    const key = keyOf.get(slot.propertyId);
+    if (key) values[key] = [...(values[key] ?? []), { position: slot.position, value: slot.value, invalidValue: slot.invalidValue, invalidReason: slot.invalidReason }];
   }
   return values;
 }
@@ -44,19 +42,19 @@ export async function previewRules(scope: TenantScope, input: unknown) {
   const tree = checkRules(input, props);
   const { sql, params } = compileToSql(tree, { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now() });
   const d1 = scope.db.$client;
-  const [count, sample] = await d1.batch<{ n?: number; id?: string; created_at?: number }>([
+  const [count, sample] = await d1.batch<{ n?: number; id?: string }>([
     d1.prepare(`select count(*) as n from records r where ${sql}`).bind(...params),
-    d1.prepare(`select r.id, r.created_at from records r where ${sql} order by r.created_at desc, r.id limit ?2`).bind(...params, PREVIEW_SAMPLE),
+    d1.prepare(`select r.id from records r where ${sql} order by r.created_at desc, r.id limit ?2`).bind(...params, PREVIEW_SAMPLE),
   ]);
   const ids = sample!.results.map((r) => r.id!);
-  const values = await valuesOf(scope, ids, props);
+  const [rows, slots] = ids.length ? await Promise.all([scope.select(records, inArray(records.id, ids)), slotsOf(scope, ids)]) : [[], []];
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return {
     count: count!.results[0]!.n!,
-    sample: sample!.results.map((r) => ({
-      id: r.id!,
-      createdAt: new Date(r.created_at!),
-      values: Object.fromEntries(Object.entries(values.get(r.id!)!).map(([key, slots]) => [key, props.find((p) => p.key === key)!.isArray ? slots.map((s) => s.value) : (slots[0]?.value ?? null)])),
-    })),
+    sample: ids.map((id) => {
+      const listed = listedRecord(byId.get(id)!, props, slots.filter((s) => s.recordId === id));
+      return { id, createdAt: listed.createdAt, values: listed.properties };
+    }),
   };
 }
 
@@ -68,8 +66,8 @@ export async function explainMembership(scope: TenantScope, groupId: string, rec
   if (!record) throw notFound("Record");
   const props = await scope.select(properties);
   const tree = checkRules(group.rules, props);
-  const [values, member] = await Promise.all([valuesOf(scope, [recordId], props), scope.findOne(groupMembers, and(eq(groupMembers.groupId, groupId), eq(groupMembers.recordId, recordId))!)]);
-  const explanation = explainRecord(tree, { propertiesByKey: ruleProperties(props), now: Date.now() }, { createdAt: record.createdAt.getTime(), values: values.get(recordId)! });
+  const [values, member] = await Promise.all([valuesOf(scope, recordId, props), scope.findOne(groupMembers, and(eq(groupMembers.groupId, groupId), eq(groupMembers.recordId, recordId))!)]);
+  const explanation = explainRecord(tree, { propertiesByKey: ruleProperties(props), now: Date.now() }, { createdAt: record.createdAt.getTime(), values });
   return { member: member !== undefined, matches: explanation.matched, explanation };
 }
 

@@ -33,7 +33,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
  * workspace condition carries a unary plus so that SQLite, lacking table statistics, cannot choose
  * the (tenant, property, value) index and read every value in the workspace instead of the record index.
  */
-async function slotsOf(scope: TenantScope, recordIds: string[]) {
+export async function slotsOf(scope: TenantScope, recordIds: string[]) {
   const parts = await Promise.all(
     chunk(recordIds, IDS_PER_QUERY).map((ids) =>
       scope.db
@@ -49,7 +49,7 @@ async function slotsOf(scope: TenantScope, recordIds: string[]) {
 const valuesBySlot = (slots: RecordProperty[]) => [...slots].sort((a, b) => a.position - b.position).map((s) => s.value);
 
 /** A Record as listed: every Property by key, a single value or (for array Properties) a list. */
-function listedRecord(record: RecordRow, workspaceProperties: Property[], slots: RecordProperty[]) {
+export function listedRecord(record: RecordRow, workspaceProperties: Property[], slots: RecordProperty[]) {
   const values: Record<string, string | null | (string | null)[]> = {};
   for (const property of workspaceProperties) {
     const held = valuesBySlot(slots.filter((s) => s.propertyId === property.id));
