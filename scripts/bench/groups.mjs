@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
+  benchEachSize,
   configure,
   DATABASE,
   followRun,
@@ -460,16 +461,9 @@ function printResult(r) {
   );
 }
 
-const results = [];
-let failed = false;
-for (const n of sizes) {
-  try {
-    results.push(await bench(n));
-  } catch (error) {
-    failed = true;
-    console.error(`${n} users: ${error.stack ?? error}`);
-  }
-}
-for (const r of results) printResult(r);
-const wrong = results.some((r) => r.groups.some((g) => !g.check.ok || !g.afterChange.ok));
-process.exit(failed || wrong ? 1 : 0);
+await benchEachSize(
+  sizes,
+  bench,
+  (results) => results.forEach(printResult),
+  (r) => r.groups.some((g) => !g.check.ok || !g.afterChange.ok),
+);

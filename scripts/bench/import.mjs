@@ -3,7 +3,7 @@
 // incremental Run of the users table. Usage: npm run bench:import [-- --users 10000,100000]
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { configure, DATABASE, loadDataset, RESULTS, seconds, timeRun, usersOption, withApi } from "./support.mjs";
+import { benchEachSize, configure, DATABASE, loadDataset, RESULTS, seconds, timeRun, usersOption, withApi } from "./support.mjs";
 
 const sizes = usersOption("10000,100000");
 
@@ -98,16 +98,9 @@ function printTable(results) {
   console.table(rows);
 }
 
-const results = [];
-let failed = false;
-for (const n of sizes) {
-  try {
-    results.push(await bench(n));
-  } catch (error) {
-    failed = true;
-    console.error(`${n} users: ${error.stack ?? error}`);
-  }
-}
-if (results.length) printTable(results);
-const wrong = results.some((r) => r.sample.mismatches.length > 0 || !r.incremental.sampleChangeApplied);
-process.exit(failed || wrong ? 1 : 0);
+await benchEachSize(
+  sizes,
+  bench,
+  (results) => results.length && printTable(results),
+  (r) => r.sample.mismatches.length > 0 || !r.incremental.sampleChangeApplied,
+);

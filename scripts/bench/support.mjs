@@ -304,3 +304,22 @@ export async function timeRun(call, scheduleId, { pollMs } = {}) {
     endToEndRowsPerSecond: perSecond(run.counters.rowsRead, ms),
   };
 }
+
+/**
+ * Benchmarks each size in turn, a failure at one size not stopping the next; prints what finished
+ * and exits non-zero if any size failed or `wrong` finds a result that disagrees with the source.
+ */
+export async function benchEachSize(sizes, bench, print, wrong) {
+  const results = [];
+  let failed = false;
+  for (const n of sizes) {
+    try {
+      results.push(await bench(n));
+    } catch (error) {
+      failed = true;
+      console.error(`${n} users: ${error.stack ?? error}`);
+    }
+  }
+  print(results);
+  process.exit(failed || results.some(wrong) ? 1 : 0);
+}
