@@ -8,7 +8,7 @@ import { calculatedGroups } from "../../worker/groups/calculated";
 import { recalculateTimeRelativeGroups, rejudgeChangedGroups } from "../../worker/groups/recalculate";
 import { settle } from "../../worker/pipeline/record-state";
 import { writeSettled } from "../../worker/pipeline/write-settled";
-import { api, createKey, tableCounts, type Caller } from "../support/api";
+import { api, createKey, tableCounts, type Caller, waitForRun } from "../support/api";
 import { pushWorkspace } from "../support/push-workspace";
 
 let as: Caller;
@@ -35,20 +35,11 @@ async function importPeople(people: Record<string, unknown>[]) {
   throw new Error("imports were not processed in time");
 }
 
-async function waitForRun(runId: string) {
-  for (let i = 0; i < 300; i++) {
-    const run = (await api("GET", `/runs/${runId}`, { as })).body.run;
-    if (!["draft", "running"].includes(run.state)) return run;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Run ${runId} did not finish`);
-}
-
 async function calculatedGroup(name: string, rules: unknown) {
   const res = await api("POST", "/groups", { as, body: { name, type: "calculated", rules } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(res.body.run).toMatchObject({ trigger: "rules", state: "draft" });
-  const run = await waitForRun(res.body.run.id);
+  const run = await waitForRun(as, res.body.run.id);
   return { group: res.body.group as { id: string }, run };
 }
 
@@ -141,7 +132,7 @@ describe("a calculated Group", () => {
     const changed = await api("PATCH", `/groups/${group.id}`, { as, body: { rules: { match: "all", rules: [{ property: "plan", operator: "equals", value: "pro" }] } } });
     expect(changed.status).toBe(200);
     expect(changed.body.group.rulesVersion).toBe(2);
-    const run = await waitForRun(changed.body.run.id);
+    const run = await waitForRun(as, changed.body.run.id);
     expect(run.counters).toMatchObject({ membersJoined: 2, membersLeft: 0, rowsRead: expect.any(Number) });
     expect(await people(group.id)).toEqual(["p1", "p3", "p4"]);
     const history = await env.DB.prepare("select change, count(*) as n from group_membership_changes where run_id = ? group by change").bind(run.id).all();
@@ -157,7 +148,7 @@ describe("a calculated Group", () => {
     expect(started.status).toBe(202);
     const again = await api("POST", `/groups/${group.id}/recalculate`, { as });
     expect([202, 409]).toContain(again.status);
-    const run = await waitForRun(started.body.run.id);
+    const run = await waitForRun(as, started.body.run.id);
     expect(run).toMatchObject({ state: "complete", trigger: "manual", counters: { membersJoined: 0, membersLeft: 0 } });
     const audited = (await api("GET", "/audit-log?action=group.recalculate", { as })).body.entries;
     expect(audited.filter((e: { targetId: string }) => e.targetId === group.id).length).toBeGreaterThanOrEqual(1);
@@ -174,7 +165,7 @@ describe("a calculated Group", () => {
     expect(started).toBeGreaterThanOrEqual(1);
     const run = (await api("GET", `/groups/${group.id}`, { as })).body.group.recalculation;
     expect(run.trigger).toBe("time");
-    await waitForRun(run.id);
+    await waitForRun(as, run.id);
     expect(await people(group.id)).toEqual([]);
     const next = await env.DB.prepare("select recalculate_at from groups where id = ?").bind(group.id).first<number>("recalculate_at");
     expect(next).toBeGreaterThan(due.getTime());
@@ -195,7 +186,7 @@ describe("rules that change while Records are being written", () => {
     expect(settled.verdicts.find((v) => v.groupId === group.id)).toEqual({ groupId: group.id, version: 1, member: false });
     // ...then the rules changed to "plan is pro" and were recalculated before the batch wrote p2's new plan.
     const changed = await api("PATCH", `/groups/${group.id}`, { as, body: { rules: { match: "all", rules: [{ property: "plan", operator: "equals", value: "pro" }] } } });
-    await waitForRun(changed.body.run.id);
+    await waitForRun(as, changed.body.run.id);
     expect(await people(group.id)).not.toContain("p2");
     await writeSettled(env.DB, tenantId, [settled]);
     // Its values are stored, but the verdict was made under rules that no longer hold.
@@ -290,6 +281,6 @@ describe("Properties the rules use", () => {
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     const run = (await api("GET", `/groups/${group.id}`, { as })).body.group.recalculation;
     expect(run.trigger).toBe("property");
-    expect((await waitForRun(run.id)).state).toBe("complete");
+    expect((await waitForRun(as, run.id)).state).toBe("complete");
   });
 });

@@ -1,17 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sweepStalledWork } from "../../worker/cron/sweep";
-import { api, type Caller } from "../support/api";
+import { api, waitForRun } from "../support/api";
 import { sampleWorkspace } from "../support/sample-workspace";
-
-async function waitForRun(as: Caller, runId: string) {
-  for (let i = 0; i < 300; i++) {
-    const run = (await api("GET", `/runs/${runId}`, { as })).body.run;
-    if (!["draft", "running"].includes(run.state)) return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Run ${runId} did not finish`);
-}
 
 describe("the every-minute sweep", () => {
   it("resumes a Run whose next message was lost after its page was stored, and imports every row once", { timeout: 60_000 }, async () => {

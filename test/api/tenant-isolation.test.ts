@@ -6,7 +6,7 @@ import { createDb } from "../../worker/db/client";
 import { TenantScope } from "../../worker/db/tenant-scope";
 import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
-import { addMember, api, type Caller, createKey, signUp, unique, type Workspace, workspaceSnapshot } from "../support/api";
+import { addMember, api, type Caller, createKey, signUp, unique, type Workspace, waitForRun, workspaceSnapshot } from "../support/api";
 import { storeValues } from "../support/record-values";
 import { deliverSigned } from "../support/webhooks";
 
@@ -128,15 +128,6 @@ const NOT_WORKSPACE_DATA = new Set([
   "POST /hooks/sources/:sourceId",
 ]);
 
-/** Waits for a Run to end, so nothing of A changes in the background while B's calls are checked. */
-async function finished(as: Caller, runId: string) {
-  for (let i = 0; i < 200; i++) {
-    if (!["draft", "running"].includes((await api("GET", `/runs/${runId}`, { as })).body.run.state)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Run ${runId} did not finish`);
-}
-
 const served = () => {
   const methods = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
   return [...new Set(app.routes.filter((r) => methods.has(r.method)).map((r) => `${r.method} ${r.path}`))];
@@ -186,7 +177,7 @@ beforeAll(async () => {
   const group = await api("POST", "/groups", { as: a.owner, body: { name: "A's VIPs", type: "manual" } });
   await api("POST", `/groups/${group.body.group.id}/members`, { as: a.owner, body: { recordIds: [recordId] } });
   const calculated = await api("POST", "/groups", { as: a.owner, body: { name: "A's named", type: "calculated", rules: { match: "all", rules: [{ property: "first_name", operator: "exists" }] } } });
-  await finished(a.owner, calculated.body.run.id);
+  await waitForRun(a.owner, calculated.body.run.id);
   aIds = {
     groupId: group.body.group.id,
     calculatedGroupId: calculated.body.group.id,
@@ -301,7 +292,7 @@ describe("tenant isolation", () => {
       expect(preview.count).toBe((await recordsOf(tenantId)).length);
       expect(JSON.stringify(preview)).not.toContain(aIds.recordId);
       const own = await api("POST", "/groups", { as, body: { name: unique("B everyone"), type: "calculated", rules } });
-      await finished(as, own.body.run.id);
+      await waitForRun(as, own.body.run.id);
       const members = (await api("GET", `/groups/${own.body.group.id}/members?limit=200`, { as })).body.members.map((m: { recordId: string }) => m.recordId).sort();
       expect(members).toEqual(await recordsOf(tenantId));
       expect((await api("GET", `/groups/${own.body.group.id}/explain/${aIds.recordId}`, { as })).status).toBe(404);

@@ -121,3 +121,13 @@ export async function storedObjects(prefix: string): Promise<string[]> {
   const listed = await env.FILES.list({ prefix });
   return listed.objects.map((o) => `${o.key} ${o.size} ${o.etag}`);
 }
+
+/** Polls a Run until it ends (complete, failed or stopped) and returns it as the API shows it. */
+export async function waitForRun(as: Caller, runId: string) {
+  for (let i = 0; i < 600; i++) {
+    const run = (await api("GET", `/runs/${runId}`, { as })).body.run;
+    if (!["draft", "running"].includes(run.state)) return run;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Run ${runId} did not finish`);
+}
