@@ -208,6 +208,17 @@ describe("previewing rules", () => {
     expect(res.body.sample[0].values.tags).toContain("vip");
     expect(await tableCounts()).toEqual(before);
   });
+
+  it("counts every match while sampling only the newest, and counts none when nothing matches", async () => {
+    await importPeople(Array.from({ length: 14 }, (_, i) => ({ external_id: `nz${i}`, country: "NZ" })));
+    const preview = async (value: string) => (await api("POST", "/groups/preview", { as, body: { rules: { match: "all", rules: [{ property: "country", operator: "equals", value }] } } })).body;
+    const many = await preview("NZ");
+    expect(many.count).toBe(14);
+    expect(many.sample).toHaveLength(10);
+    expect(new Set(many.sample.map((r: { id: string }) => r.id)).size).toBe(10);
+    expect(many.sample.every((r: { values: { country: string } }) => r.values.country === "NZ")).toBe(true);
+    expect(await preview("Atlantis")).toEqual({ count: 0, sample: [] });
+  });
 });
 
 describe("explaining a Record", () => {

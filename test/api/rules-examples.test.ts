@@ -76,7 +76,8 @@ function validated(input: RuleBlockInput) {
 async function expectMembers(input: RuleBlockInput, expected: string[]) {
   const tree = validated(input);
   const ctx = { tenantId, propertiesByKey: properties, now: NOW };
-  expect({ sql: await membersBySql(tree, ctx), predicate: membersByPredicate(tree, ctx, RECORDS) }).toEqual({ sql: [...expected].sort(), predicate: [...expected].sort() });
+  const sorted = [...expected].sort();
+  expect({ ...(await membersBySql(tree, ctx)), predicate: membersByPredicate(tree, ctx, RECORDS) }).toEqual({ probe: sorted, sets: sorted, predicate: sorted });
 }
 
 const only = (rule: RuleInput, expected: string[]) => expectMembers({ match: "all", rules: [rule] }, expected);
@@ -259,6 +260,24 @@ describe("the SQL", () => {
     expect(plan).toMatch(/SEARCH r USING (COVERING )?INDEX records_tenant/);
     expect(plan).not.toMatch(/SCAN (r|rp)\b/);
     expect(plan.match(/SEARCH rp USING INDEX record_properties_record_property_idx \(record_id=\? AND property_id=\?\)/g)).toHaveLength(3);
+  });
+
+  it("for a whole workspace, gathers each rule's Records from the value index alone", async () => {
+    const tree = validated({
+      match: "any",
+      rules: [
+        { property: "country", operator: "in", values: ["DE", "FR"] },
+        { property: "tags", operator: "equals", value: "vip", quantifier: "none" },
+      ],
+    });
+    const { sql, params } = compileToSql(tree, { tenantId, propertiesByKey: properties, now: NOW, strategy: "sets" });
+    const { results } = await env.DB.prepare(`explain query plan select r.id from records r where ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail).join("\n");
+    expect(plan).toMatch(/SEARCH r USING (COVERING )?INDEX records_tenant/);
+    expect(plan).not.toMatch(/SCAN (r|rp)\b/);
+    expect(plan.match(/SEARCH rp USING COVERING INDEX record_properties_property_value_idx \(property_id=\?/g)).toHaveLength(3);
   });
 
   it("only ever finds the workspace's own Records", async () => {

@@ -78,13 +78,16 @@ export async function storeRecords(tenantId: string, properties: Catalog, record
   await env.DB.batch(statements);
 }
 
-/** The members a full recalculation finds in D1. */
-export async function membersBySql(tree: RuleBlock, ctx: SqlContext): Promise<string[]> {
-  const { sql, params } = compileToSql(tree, ctx);
-  const { results } = await env.DB.prepare(`select r.id from records r where ${sql}`)
-    .bind(...params)
-    .all<{ id: string }>();
-  return results.map((r) => r.id).sort();
+/** The members D1 finds with each way of reading values: per Record (recalculations) and as sets (previews). */
+export async function membersBySql(tree: RuleBlock, ctx: Omit<SqlContext, "strategy">): Promise<Record<"probe" | "sets", string[]>> {
+  const members = async (strategy: SqlContext["strategy"]) => {
+    const { sql, params } = compileToSql(tree, { ...ctx, strategy });
+    const { results } = await env.DB.prepare(`select r.id from records r where ${sql}`)
+      .bind(...params)
+      .all<{ id: string }>();
+    return results.map((r) => r.id).sort();
+  };
+  return { probe: await members("probe"), sets: await members("sets") };
 }
 
 /** The members Records' objects would find, each testing itself. */

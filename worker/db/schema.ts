@@ -271,7 +271,8 @@ export const recordProperties = sqliteTable(
     uniqueIndex("record_properties_record_property_idx").on(t.recordId, t.propertyId, t.position),
     // Not led by tenant_id: a Property belongs to one workspace already, and an index led by tenant_id
     // tempted SQLite into scanning a whole workspace's values for statements that name one Record.
-    index("record_properties_property_value_idx").on(t.propertyId, t.value),
+    // Record and tenant ride along so a rule's Records are gathered from the index alone, never the table.
+    index("record_properties_property_value_idx").on(t.propertyId, t.value, t.recordId, t.tenantId),
   ],
 );
 

@@ -40,17 +40,17 @@ async function valuesOf(scope: TenantScope, recordId: string, props: readonly Pr
 export async function previewRules(scope: TenantScope, input: unknown) {
   const props = await scope.select(properties);
   const tree = checkRules(input, props);
-  const { sql, params } = compileToSql(tree, { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now() });
-  const d1 = scope.db.$client;
-  const [count, sample] = await d1.batch<{ n?: number; id?: string }>([
-    d1.prepare(`select count(*) as n from records r where ${sql}`).bind(...params),
-    d1.prepare(`select r.id from records r where ${sql} order by r.created_at desc, r.id limit ?2`).bind(...params, PREVIEW_SAMPLE),
-  ]);
-  const ids = sample!.results.map((r) => r.id!);
+  const { sql, params } = compileToSql(tree, { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now(), strategy: "sets" });
+  // The count rides on the sample's rows, so the rules are evaluated over the workspace once, not twice.
+  const { results } = await scope.db.$client
+    .prepare(`select r.id, count(*) over () as n from records r where ${sql} order by r.created_at desc, r.id limit ?2`)
+    .bind(...params, PREVIEW_SAMPLE)
+    .all<{ id: string; n: number }>();
+  const ids = results.map((r) => r.id);
   const [rows, slots] = ids.length ? await Promise.all([scope.select(records, inArray(records.id, ids)), slotsOf(scope, ids)]) : [[], []];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
-    count: count!.results[0]!.n!,
+    count: results[0]?.n ?? 0,
     sample: ids.map((id) => {
       const listed = listedRecord(byId.get(id)!, props, slots.filter((s) => s.recordId === id));
       return { id, createdAt: listed.createdAt, values: listed.properties };
