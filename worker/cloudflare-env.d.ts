@@ -6,6 +6,7 @@ declare namespace Cloudflare {
     RUN_PAGES: Queue<import("./queues/messages").RunMessage>;
     HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     LIVE_HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
+    MEMBERSHIPS: Queue<import("./queues/messages").HandOverMembershipMessage>;
     DEAD_LETTERS: Queue<unknown>;
     RECORDS: DurableObjectNamespace<import("../durable-objects/record-object").RecordObject>;
     /** 32 random bytes, base64: the key App secrets are sealed with. Set with `wrangler secret put`. */

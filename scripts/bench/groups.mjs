@@ -185,11 +185,33 @@ async function checkExplanations(call, group, memberIdList, allIds) {
   return { checked: picked.length, disagreements };
 }
 
-async function recalculate(call, spec) {
+/** Lines of the Worker's log so far, to read what happened after a given point. */
+const logLines = async (logPath) => (await readFile(logPath, "utf8")).split("\n");
+
+/**
+ * Waits until the Records a recalculation moved have all been handed to their objects, as the
+ * Worker logs each hand-over message, and says how long that took after the Run finished.
+ */
+async function handOver(logPath, fromLine, moved, runFinished) {
+  const giveUpAt = performance.now() + 30 * 60_000;
+  for (;;) {
+    const entries = (await logLines(logPath)).slice(fromLine).map((line) => logEntry(line, "handed over membership")).filter(Boolean);
+    const records = entries.reduce((sum, e) => sum + e.records, 0);
+    if (records >= moved || performance.now() > giveUpAt) {
+      const last = entries.length ? Date.parse(entries.at(-1).time) : runFinished;
+      return { records, taken: entries.reduce((sum, e) => sum + e.taken, 0), messages: entries.length, secondsAfterRun: seconds(Math.max(0, last - runFinished)) };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function recalculate(call, spec, logPath) {
+  const fromLine = (await logLines(logPath)).length;
   const started = performance.now();
   const { group, run } = await call("POST", "/groups", { name: spec.name, type: "calculated", rules: spec.rules });
   const { run: done, ms } = await followRun(call, run.id, { started, pollMs: FAST_POLL_MS });
   const { group: after } = await call("GET", `/groups/${group.id}`);
+  const moved = done.counters.membersJoined + done.counters.membersLeft;
   return {
     ...spec,
     id: group.id,
@@ -201,6 +223,7 @@ async function recalculate(call, spec) {
       seconds: seconds(ms),
       serverSeconds: seconds(Date.parse(done.finishedAt) - Date.parse(done.createdAt)),
       recordsPerSecond: perSecond(done.counters.rowsRead, ms),
+      handOver: await handOver(logPath, fromLine, moved, Date.parse(done.finishedAt)),
     },
   };
 }
@@ -245,8 +268,9 @@ async function bench(n) {
 
     const groups = [];
     for (const spec of groupSpecs(since)) {
-      const group = await recalculate(call, spec);
-      console.log(`${group.name}: ${group.recalculation.members} members of ${group.recalculation.recordsEvaluated} in ${group.recalculation.seconds} s`);
+      const group = await recalculate(call, spec, logPath);
+      const { members, recordsEvaluated, seconds: took, handOver: handed } = group.recalculation;
+      console.log(`${group.name}: ${members} members of ${recordsEvaluated} in ${took} s; ${handed.taken} of ${handed.records} objects told ${handed.secondsAfterRun} s after the Run`);
       groups.push(group);
     }
     for (const group of groups) group.preview = await timePreview(call, group.rules);
@@ -259,11 +283,14 @@ async function bench(n) {
       const compared = await compareGroup(call, sql, group, emailOf);
       group.check = { ...compared.result, previewCount: group.preview.count, explained: await checkExplanations(call, group, compared.ids, allIds) };
       group.check.ok &&= group.preview.count === compared.result.expected && group.check.explained.disagreements.length === 0;
+      // Every Record the recalculation moved reached its object, and each object took it.
+      const { handOver: told, joined } = group.recalculation;
+      group.check.ok &&= told.records === joined && told.taken === joined;
       before.set(group.id, compared);
     }
 
     const changed = await changeOnePercent(sql);
-    const linesBeforeIncremental = (await readFile(logPath, "utf8")).split("\n").length;
+    const linesBeforeIncremental = (await logLines(logPath)).length;
     const incremental = await timeRun(call, schedule.id, { pollMs: FAST_POLL_MS });
     const rejudged = incremental.counters.recordsCreated + incremental.counters.recordsUpdated + incremental.counters.recordsUnchanged;
     for (const group of groups) {
@@ -287,7 +314,7 @@ async function bench(n) {
         rejudgedPerSecond: perSecond(rejudged, incremental.totalSeconds * 1000),
       },
       inMemory: await predicateRates(groups),
-      worker: { ...workerLog((await readFile(logPath, "utf8")).split("\n"), linesBeforeIncremental), retriedReads: call.retriedReads },
+      worker: { ...workerLog(await logLines(logPath), linesBeforeIncremental), retriedReads: call.retriedReads },
     };
     await writeFile(path.join(RESULTS, `groups-${n}.json`), JSON.stringify(result, null, 2) + "\n");
     return result;
@@ -425,9 +452,13 @@ function printResult(r) {
       "recalc s": g.recalculation.seconds,
       "server s": g.recalculation.serverSeconds,
       "rec/s": g.recalculation.recordsPerSecond,
+      "objects told": `${g.recalculation.handOver.taken}/${g.recalculation.handOver.records}`,
+      "told s after": g.recalculation.handOver.secondsAfterRun,
       "preview ms": g.preview.medianMs,
       postgres: g.check.expected,
-      check: g.check.ok ? "ok" : `${g.check.missing} missing, ${g.check.extra} extra, count ${g.check.memberCount}, preview ${g.check.previewCount}, ${g.check.explained.disagreements.length} explained wrong`,
+      check: g.check.ok
+        ? "ok"
+        : `${g.check.missing} missing, ${g.check.extra} extra, count ${g.check.memberCount}, preview ${g.check.previewCount}, ${g.check.explained.disagreements.length} explained wrong, ${g.recalculation.handOver.taken} objects told`,
       explained: g.check.explained.checked,
     })),
   );

@@ -49,6 +49,19 @@ const people = (groupId: string) =>
     .all<{ value: string }>()
     .then(({ results }) => results.map((r) => r.value));
 
+const objectOf = (recordId: string) => env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, recordId)));
+
+/** The calculated Groups a person's object holds once the hand-over queue has delivered what D1 decided. */
+async function objectGroupsBecome(externalId: string, expected: (groups: string[]) => boolean) {
+  let groups: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    groups = (await objectOf(recordOf.get(externalId)!).current())?.groups ?? [];
+    if (expected(groups)) return groups;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${externalId}'s object still holds ${JSON.stringify(groups)}`);
+}
+
 const US_HIGH_VALUE = {
   match: "all",
   rules: [
@@ -118,8 +131,7 @@ describe("a calculated Group", () => {
     const p1 = (await api("GET", `/records/${recordOf.get("p1")}`, { as })).body.record;
     expect(p1.groupHistory.filter((h: { groupId: string }) => h.groupId === group.id).map((h: { change: string }) => h.change)).toEqual(["left", "joined"]);
     expect((await api("GET", `/groups/${group.id}`, { as })).body.group.memberCount).toBe(1);
-    const object = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, recordOf.get("p2")!)));
-    expect((await object.current())!.groups).toContain(group.id);
+    expect((await objectOf(recordOf.get("p2")!).current())!.groups).toContain(group.id);
     // Put things back for the tests after this one.
     await importPeople([
       { external_id: "p1", country: "US" },
@@ -137,6 +149,10 @@ describe("a calculated Group", () => {
     expect(await people(group.id)).toEqual(["p1", "p3", "p4"]);
     const history = await env.DB.prepare("select change, count(*) as n from group_membership_changes where run_id = ? group by change").bind(run.id).all();
     expect(history.results).toEqual([{ change: "joined", n: 2 }]);
+    // The Records that moved are handed to their objects, which now know their new Group.
+    await objectGroupsBecome("p3", (groups) => groups.includes(group.id));
+    await objectGroupsBecome("p4", (groups) => groups.includes(group.id));
+    expect((await objectOf(recordOf.get("p2")!).current())!.groups).not.toContain(group.id);
     // The same rules again are no change: no new Run.
     const same = await api("PATCH", `/groups/${group.id}`, { as, body: { rules: { match: "all", rules: [{ property: "plan", operator: "equals", value: "pro" }] } } });
     expect(same.body.run).toBeNull();
@@ -191,9 +207,26 @@ describe("rules that change while Records are being written", () => {
     await writeSettled(env.DB, tenantId, [settled]);
     // Its values are stored, but the verdict was made under rules that no longer hold.
     expect(await people(group.id)).not.toContain("p2");
-    await rejudgeChangedGroups(scope, props, judgedUnder, [recordId]);
+    await rejudgeChangedGroups(env, scope, props, judgedUnder, [recordId]);
     expect(await people(group.id)).toContain("p2");
+    await objectGroupsBecome("p2", (groups) => groups.includes(group.id));
     await importPeople([{ external_id: "p2", plan: "free" }]);
+  });
+});
+
+describe("handing recalculated membership to Records' objects", () => {
+  it("is taken only by an object that has settled nothing newer than what D1 was read at", async () => {
+    const { group } = await calculatedGroup("Hand-over guard", US_HIGH_VALUE);
+    const object = objectOf(recordOf.get("p1")!);
+    const before = (await object.current())!;
+    expect(before.groups).toContain(group.id);
+    // A hand-over read before the object's latest settle is too old to take.
+    expect(await object.takeMembership([], before.revision - 1)).toBeNull();
+    expect((await object.current())!.groups).toEqual(before.groups);
+    // One read at the object's revision is taken, and says what moved.
+    expect(await object.takeMembership([...before.groups!, "grp_other"], before.revision)).toEqual({ joined: ["grp_other"], left: [] });
+    expect(await object.takeMembership(before.groups!, before.revision)).toEqual({ joined: [], left: ["grp_other"] });
+    expect((await object.current())!.groups).toEqual(before.groups);
   });
 });
 

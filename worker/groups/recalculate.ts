@@ -10,6 +10,7 @@ import { moveRun } from "../runs/lifecycle";
 import { emptyCounters, UNFINISHED, type RunTrigger } from "../runs/states";
 import { validateRuleTree } from "../rules/validate";
 import { calculatedGroups, isTimeRelative, ruleProperties, type CalculatedGroup } from "./calculated";
+import { queueHandOver } from "./hand-over";
 import { membershipStatements } from "./membership-sql";
 
 /** Records evaluated per page: one D1 batch whose statements each scan this many Records. */
@@ -85,8 +86,8 @@ async function failRecalculation(scope: TenantScope, runId: string, reason: stri
  * Recalculates one page of a Group's Records: the rules are evaluated by D1 over the page's ids, the
  * membership changes and their history (naming the Run) are stored with the Run's cursor in one
  * batch guarded by the page number, so a redelivered page finds the Run moved on and does nothing.
- * Records' objects are not woken: see "Objects and recalculations" in decision 006. Then the next
- * page is queued.
+ * The Records it moved are handed to their objects through their own queue, paced apart from the
+ * recalculation (decision 006, "Objects and recalculations"); then the next page is queued.
  */
 export async function recalculatePage(env: Env, message: RecalculatePageMessage) {
   const scope = new TenantScope(createDb(env.DB), message.tenantId);
@@ -126,16 +127,17 @@ export async function recalculatePage(env: Env, message: RecalculatePageMessage)
        where id = ?1 and tenant_id = ?5 and state = 'running' and page = ?6`,
     )
     .bind(run.id, through, now, page.length, scope.tenantId, run.page);
-  await d1.batch([membership.joined, membership.left, ...membership.apply, advance]);
+  const [joined, left] = await d1.batch([membership.joined, membership.left, ...membership.apply, advance]);
+  if (joined!.meta.changes + left!.meta.changes > 0) await queueHandOver(env, scope.tenantId, { runId: run.id, after, through });
   await env.RUN_PAGES.send({ kind: "recalculate-page", tenantId: scope.tenantId, runId: run.id, page: run.page + 1 });
 }
 
 /**
  * After a batch of Records is written: if any Group's rules changed (or a Group appeared) while the
  * batch's objects judged them under the rules read at its start, those verdicts were not written, so
- * D1 judges the batch's Records under the current rules instead.
+ * D1 judges the batch's Records under the current rules instead, and hands the outcome to their objects.
  */
-export async function rejudgeChangedGroups(scope: TenantScope, props: readonly Property[], judged: readonly CalculatedGroup[], recordIds: string[]) {
+export async function rejudgeChangedGroups(env: Env, scope: TenantScope, props: readonly Property[], judged: readonly CalculatedGroup[], recordIds: string[]) {
   if (!recordIds.length) return;
   const versions = new Map(judged.map((g) => [g.id, g.version]));
   // The versions alone answer the usual case, that nothing changed, without reading and checking every tree again.
@@ -143,10 +145,14 @@ export async function rejudgeChangedGroups(scope: TenantScope, props: readonly P
   if (current.every((g) => versions.get(g.id) === g.version)) return;
   const stale = (await calculatedGroups(scope, props)).filter((g) => versions.get(g.id) !== g.version);
   const now = Date.now();
+  let moved = 0;
   for (const group of stale) {
     const { joined, left, apply } = membershipStatements(scope.db.$client, { tenantId: scope.tenantId, group, properties: ruleProperties(props), now, runId: null, selection: { recordIds } });
-    await scope.db.$client.batch([joined, left, ...apply]);
+    const [j, l] = await scope.db.$client.batch([joined, left, ...apply]);
+    moved += j!.meta.changes + l!.meta.changes;
   }
+  // Their objects judged them under the old rules a moment ago; D1's judgement is newer.
+  if (moved) await queueHandOver(env, scope.tenantId, { recordIds });
 }
 
 /** The every-minute part that recalculates Groups with relative dates whose time has come. */

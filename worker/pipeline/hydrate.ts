@@ -150,7 +150,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   );
   timer.mark("settle");
   await writeSettled(env.DB, tenantId, settled);
-  await rejudgeChangedGroups(scope, catalog.properties, groups, settled.map((r) => r.work.recordId));
+  await rejudgeChangedGroups(env, scope, catalog.properties, groups, settled.map((r) => r.work.recordId));
   timer.mark("write");
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
     await refreshProgress(scope, runId);

@@ -110,3 +110,22 @@ export function settle(state: RecordState, work: RecordWork, now: number): { sta
   const groups = verdicts.filter((v) => v.member).map((v) => v.groupId);
   return { state: { revision, slots, groups }, settled: { work, revision, outcome, changes, changedSlots, invalid, verdicts } };
 }
+
+/** How a Record's calculated Groups moved, from its object's point of view. */
+export interface MembershipMove {
+  joined: string[];
+  left: string[];
+}
+
+/**
+ * Takes the calculated Groups D1 holds for a Record after a recalculation changed them. D1's list
+ * is read with the Record's revision there; an object that has settled newer work since judged its
+ * Groups itself, later, and keeps them. Returns null when nothing is taken.
+ */
+export function takeMembership(state: RecordState, groups: string[], storedRevision: number): { state: RecordState; move: MembershipMove } | null {
+  if (state.revision > storedRevision) return null;
+  const before = new Set(state.groups ?? []);
+  const now = new Set(groups);
+  const move = { joined: groups.filter((g) => !before.has(g)), left: [...before].filter((g) => !now.has(g)) };
+  return { state: { ...state, groups: [...now].sort() }, move };
+}

@@ -2,12 +2,13 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { giveUpOnImports, hydrateImports } from "../pipeline/hydrate";
 import { importRunPage } from "../pipeline/run-pages";
+import { handOverMembership } from "../groups/hand-over";
 import { recalculatePage } from "../groups/recalculate";
 import { createDb } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import { finishRunIfDone } from "../runs/lifecycle";
 import { keepDeadLetter } from "./dead-letters";
-import { hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
+import { handOverMembershipMessageSchema, hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
 
 /** Seconds before a failed message is tried again: 2, 4, 8… so a Source that blips has time to come back. */
 const backoffSeconds = (attempts: number) => Math.min(2 ** attempts, 300);
@@ -27,10 +28,13 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
       if (final) await giveUpOnImports(env, body.tenantId, body.importIds, err instanceof Error ? err.message : String(err));
       throw err;
     }
+  } else if (queue === QUEUES.memberships) {
+    await handOverMembership(env, handOverMembershipMessageSchema.parse(message.body));
   } else if (queue === QUEUES.deadLetters) {
     // The dead-letter queue mixes every kind; the message's kind says which queue it failed on.
     const kind = (message.body as { kind?: unknown } | null)?.kind;
-    await keepDeadLetter(env, kind === "hydrate" ? QUEUES.hydration : QUEUES.runPages, message.id, message.body, null);
+    const from = kind === "hydrate" ? QUEUES.hydration : kind === "hand-over-membership" ? QUEUES.memberships : QUEUES.runPages;
+    await keepDeadLetter(env, from, message.id, message.body, null);
   } else {
     throw new Error(`No consumer for queue "${queue}"`);
   }

@@ -38,10 +38,26 @@ export const hydrationMessageSchema = z.object({
 });
 export type HydrationMessage = z.infer<typeof hydrationMessageSchema>;
 
+/**
+ * Tell the objects of Records whose calculated Groups changed in D1 (a recalculation page, or
+ * Records judged again under newer rules) what they belong in now. Objects take it only when they
+ * have settled nothing newer, so a redelivery or a late message changes nothing.
+ */
+export const handOverMembershipMessageSchema = z.object({
+  kind: z.literal("hand-over-membership"),
+  tenantId: z.string(),
+  selection: z.union([
+    z.object({ runId: z.string(), after: z.string(), through: z.string() }),
+    z.object({ recordIds: z.array(z.string()).min(1).max(1000) }),
+  ]),
+});
+export type HandOverMembershipMessage = z.infer<typeof handOverMembershipMessageSchema>;
+
 export const QUEUES = {
   runPages: "groupflow-run-pages",
   hydration: "groupflow-hydration",
   liveHydration: "groupflow-live-hydration",
+  memberships: "groupflow-memberships",
   deadLetters: "groupflow-dead-letters",
 } as const;
 

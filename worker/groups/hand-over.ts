@@ -1,0 +1,66 @@
+import { recordObjectName } from "../../durable-objects/record-object";
+import type { Env } from "../env";
+import { log } from "../log";
+import type { HandOverMembershipMessage } from "../queues/messages";
+
+/** Objects called at once per message, as hydration does: enough to overlap their wake-ups, few enough to keep memory flat. */
+const OBJECT_CONCURRENCY = 16;
+/** Records named per message when they are listed rather than found through a Run's history. */
+const RECORDS_PER_MESSAGE = 250;
+
+type Selection = HandOverMembershipMessage["selection"];
+
+/** Queues the hand-over of Records whose calculated Groups D1 just changed. */
+export async function queueHandOver(env: Env, tenantId: string, selection: { runId: string; after: string; through: string } | { recordIds: string[] }) {
+  if ("runId" in selection) return env.MEMBERSHIPS.send({ kind: "hand-over-membership", tenantId, selection });
+  const messages = [];
+  for (let i = 0; i < selection.recordIds.length; i += RECORDS_PER_MESSAGE) {
+    messages.push({ body: { kind: "hand-over-membership" as const, tenantId, selection: { recordIds: selection.recordIds.slice(i, i + RECORDS_PER_MESSAGE) } } });
+  }
+  if (messages.length) await env.MEMBERSHIPS.sendBatch(messages);
+}
+
+interface Moved {
+  id: string;
+  revision: number;
+  groups: string;
+}
+
+/** The moved Records with the revision D1 holds and every calculated Group D1 has them in, read in one statement. */
+async function movedRecords(d1: D1Database, tenantId: string, selection: Selection) {
+  const moved =
+    "runId" in selection
+      ? // The Run's history names every Record it moved; a page's Records lie in its id range.
+        "select record_id from group_membership_changes where run_id = ?2 and tenant_id = ?1 and record_id > ?3 and record_id <= ?4"
+      : "select value from json_each(?2) where ?3 is null and ?4 is null";
+  const params = "runId" in selection ? [selection.runId, selection.after, selection.through] : [JSON.stringify(selection.recordIds), null, null];
+  const { results } = await d1
+    .prepare(
+      `select r.id, r.revision,
+         (select json_group_array(gm.group_id) from group_members gm join groups g on g.id = gm.group_id and g.type = 'calculated' where gm.record_id = r.id) as groups
+       from records r where r.tenant_id = ?1 and r.id in (${moved})`,
+    )
+    .bind(tenantId, ...params)
+    .all<Moved>();
+  return results;
+}
+
+/**
+ * Hands Records whose calculated Groups changed in D1 to their objects, each with the Groups D1 now
+ * has it in. D1 is read at the time of the hand-over, so a late or repeated message carries what is
+ * true now, and an object that settled newer work keeps its own judgement.
+ */
+export async function handOverMembership(env: Env, message: HandOverMembershipMessage) {
+  const moved = await movedRecords(env.DB, message.tenantId, message.selection);
+  const queue = [...moved];
+  let taken = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(OBJECT_CONCURRENCY, queue.length) }, async () => {
+      for (let record = queue.shift(); record; record = queue.shift()) {
+        const stub = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(message.tenantId, record.id)));
+        if (await stub.takeMembership(JSON.parse(record.groups) as string[], record.revision)) taken += 1;
+      }
+    }),
+  );
+  log("debug", "handed over membership", { tenantId: message.tenantId, records: moved.length, taken });
+}
