@@ -3,8 +3,14 @@ import type { Env } from "../env";
 import { log } from "../log";
 import type { HandOverMembershipMessage } from "../queues/messages";
 
-/** Objects called at once per message, as hydration does: enough to overlap their wake-ups, few enough to keep memory flat. */
-const OBJECT_CONCURRENCY = 16;
+/** Objects called at once per message: enough to overlap their wake-ups. */
+const OBJECT_CONCURRENCY = 8;
+/**
+ * The most objects woken per second. Every object woken stays open a while; woken faster than
+ * hydration wakes them (about 200 a second), the local runtime ran out of SQLite memory, which its
+ * objects and D1 share (decision 006). Messages are consumed one at a time, so this paces them all.
+ */
+const OBJECTS_PER_SECOND = 200;
 /** Records named per message when they are listed rather than found through a Run's history. */
 const RECORDS_PER_MESSAGE = 250;
 
@@ -51,6 +57,7 @@ async function movedRecords(d1: D1Database, tenantId: string, selection: Selecti
  * true now, and an object that settled newer work keeps its own judgement.
  */
 export async function handOverMembership(env: Env, message: HandOverMembershipMessage) {
+  const started = Date.now();
   const moved = await movedRecords(env.DB, message.tenantId, message.selection);
   const queue = [...moved];
   let taken = 0;
@@ -62,5 +69,7 @@ export async function handOverMembership(env: Env, message: HandOverMembershipMe
       }
     }),
   );
-  log("debug", "handed over membership", { tenantId: message.tenantId, records: moved.length, taken });
+  const paced = (moved.length * 1000) / OBJECTS_PER_SECOND - (Date.now() - started);
+  if (paced > 0) await new Promise((resolve) => setTimeout(resolve, paced));
+  log("debug", "handed over membership", { tenantId: message.tenantId, records: moved.length, taken, ms: Date.now() - started });
 }
