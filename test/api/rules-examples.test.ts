@@ -225,6 +225,26 @@ describe("groups people write", () => {
 });
 
 describe("the SQL", () => {
+  /** The query plan of a tree with an in-list and an array rule, read as a recalculation or as a preview. */
+  async function planOf(strategy: "probe" | "sets") {
+    const tree = validated({
+      match: "any",
+      rules: [
+        { property: "country", operator: "in", values: ["DE", "FR"] },
+        { property: "tags", operator: "equals", value: "vip", quantifier: "none" },
+      ],
+    });
+    const { sql, params } = compileToSql(tree, { tenantId, propertiesByKey: properties, now: NOW, strategy });
+    const { results } = await env.DB.prepare(`explain query plan select r.id from records r where ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail).join("\n");
+    // The workspace's Records through their tenant index, and never a whole table scanned.
+    expect(plan).toMatch(/SEARCH r USING (COVERING )?INDEX records_tenant/);
+    expect(plan).not.toMatch(/SCAN (r|rp)\b/);
+    return plan;
+  }
+
   it("binds values instead of writing them into the statement", async () => {
     const hostile = "x'); drop table records; --";
     const tree = validated({ match: "all", rules: [{ property: "country", operator: "equals", value: hostile }] });
@@ -245,38 +265,12 @@ describe("the SQL", () => {
   });
 
   it("reads a workspace's Records by their tenant and each Record's values through its index", async () => {
-    const tree = validated({
-      match: "any",
-      rules: [
-        { property: "country", operator: "in", values: ["DE", "FR"] },
-        { property: "tags", operator: "equals", value: "vip", quantifier: "none" },
-      ],
-    });
-    const { sql, params } = compileToSql(tree, { tenantId, propertiesByKey: properties, now: NOW });
-    const { results } = await env.DB.prepare(`explain query plan select r.id from records r where ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    const plan = results.map((r) => r.detail).join("\n");
-    expect(plan).toMatch(/SEARCH r USING (COVERING )?INDEX records_tenant/);
-    expect(plan).not.toMatch(/SCAN (r|rp)\b/);
+    const plan = await planOf("probe");
     expect(plan.match(/SEARCH rp USING INDEX record_properties_record_property_idx \(record_id=\? AND property_id=\?\)/g)).toHaveLength(3);
   });
 
   it("for a whole workspace, gathers each rule's Records from the value index alone", async () => {
-    const tree = validated({
-      match: "any",
-      rules: [
-        { property: "country", operator: "in", values: ["DE", "FR"] },
-        { property: "tags", operator: "equals", value: "vip", quantifier: "none" },
-      ],
-    });
-    const { sql, params } = compileToSql(tree, { tenantId, propertiesByKey: properties, now: NOW, strategy: "sets" });
-    const { results } = await env.DB.prepare(`explain query plan select r.id from records r where ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    const plan = results.map((r) => r.detail).join("\n");
-    expect(plan).toMatch(/SEARCH r USING (COVERING )?INDEX records_tenant/);
-    expect(plan).not.toMatch(/SCAN (r|rp)\b/);
+    const plan = await planOf("sets");
     expect(plan.match(/SEARCH rp USING COVERING INDEX record_properties_property_value_idx \(property_id=\?/g)).toHaveLength(3);
   });
 
