@@ -17,7 +17,7 @@ export default defineConfig({
           name: "api",
           include: ["test/api/**/*.test.ts"],
           setupFiles: ["./test/support/apply-migrations.ts"],
-          globalSetup: ["./test/support/load-customer-databases.ts"],
+          globalSetup: ["./test/support/load-customer-databases.ts", "./test/support/fake-receivers.ts"],
         },
       },
       {

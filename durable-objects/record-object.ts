@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
-import { settle, takeMembership, type MembershipMove, type RecordState, type RecordWork, type SettledRecord } from "../worker/pipeline/record-state";
+import type { DestinationPlan, ExportDecision } from "../worker/destinations/decide";
+import { settle, takeMembership, type HeldMembership, type MembershipMove, type RecordState, type RecordWork, type SettledRecord } from "../worker/pipeline/record-state";
 
 const STATE_KEY = "state";
 
@@ -30,15 +31,28 @@ export class RecordObject extends DurableObject<Env> {
   }
 
   /**
-   * Takes the calculated Groups a recalculation left the Record in, as D1 holds them at `storedRevision`.
-   * A Record the object never settled (or forgot) has nothing to update; one it settled since keeps its own.
+   * Takes the Groups D1 holds the Record in after a recalculation or a change by hand, and returns the
+   * Exports that calls for. A Record the object never settled (or forgot) has nothing to update.
    */
-  async takeMembership(groups: string[], storedRevision: number): Promise<MembershipMove | null> {
+  async takeMembership(held: HeldMembership, plans: DestinationPlan[]): Promise<{ taken: boolean; move: MembershipMove; exports: ExportDecision[]; revision: number } | null> {
     const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY);
-    const taken = state ? takeMembership(state, groups, storedRevision) : null;
-    if (!taken) return null;
-    this.ctx.storage.kv.put(STATE_KEY, taken.state);
-    return taken.move;
+    if (!state) return null;
+    const next = takeMembership(state, held, plans);
+    this.ctx.storage.kv.put(STATE_KEY, next.state);
+    return { taken: next.taken, move: next.move, exports: next.exports, revision: next.state.revision };
+  }
+
+  /**
+   * Forgets what it decided a Destination should hold, after the Export carrying that decision failed
+   * for good: the Destination never got it, so the Record's next change sends the whole payload again.
+   * A decision made after the failed one stands.
+   */
+  async forgetExport(destinationId: string, revision: number): Promise<void> {
+    const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY);
+    const decided = state?.destinations?.[destinationId];
+    if (!state || !decided || decided.revision > revision) return;
+    const { [destinationId]: _forgotten, ...rest } = state.destinations!;
+    this.ctx.storage.kv.put(STATE_KEY, { ...state, destinations: rest });
   }
 
   /** What the object holds now: its values, revision and the calculated Groups it last found itself in. */

@@ -62,6 +62,8 @@ export interface PluginContext {
   signal: AbortSignal;
   /** Uploaded files (CSV), stored per workspace. */
   files: FileStore;
+  /** Whether the workspace lets plugins reach private and loopback addresses (local development). */
+  allowPrivateNetwork?: boolean;
   /** Told of every statement or request sent to the outside system, for logs and diagnostics. */
   onQuery?(statement: string): void;
 }
@@ -186,15 +188,83 @@ export interface SourceType<AppOptions = unknown, SourceOptions = unknown> {
   recordProperties(app: AppOptions, source: SourceOptions, request: RecordPropertiesRequest, ctx: PluginContext): Promise<RecordPropertiesResult>;
 }
 
-/** Declared here so Apps can name what they can write to; the export pipeline gives it methods. */
+/* ---------- writing: Destinations receive Exports ---------- */
+
+/** The kinds of value a remote field takes; the core checks a mapped Property's type against it. */
+export const REMOTE_FIELD_TYPES = ["string", "number", "boolean", "date", "any"] as const;
+export type RemoteFieldType = (typeof REMOTE_FIELD_TYPES)[number];
+
+export interface RemoteField {
+  name: string;
+  label: string;
+  type: RemoteFieldType;
+  /** A Destination cannot be saved without a Property mapped to it. */
+  required: boolean;
+  /** What the field does with an array Property: keep the first value, join them with commas, or take the list. */
+  arrays: "first" | "join" | "list";
+}
+
+export interface DestinationFields {
+  fields: RemoteField[];
+  /** Whether fields besides those listed may be mapped (a webhook takes any; a CRM only its own properties). */
+  customFields: boolean;
+  /** What a Group's membership becomes there, or null when the Destination has no such thing. */
+  lists: { label: string } | null;
+}
+
+/** How hard a Destination's API may be driven: the core never exceeds these, across every consumer. */
+export interface DestinationLimits {
+  /** Exports sent in one request. */
+  batchSize: number;
+  requestsPerSecond: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+}
+
+/** One Export as the plugin sends it. */
+export interface ExportItem {
+  exportId: string;
+  recordId: string;
+  /** upsert creates or updates; update only touches a Record the system has (enrich mode); delete removes or archives it. */
+  action: "upsert" | "update" | "delete";
+  /** The mapped fields (for a delete, those last sent, to find the Record by). */
+  fields: Record<string, unknown>;
+  lists: { all: string[]; add: string[]; remove: string[] };
+  /** The system's own id for the Record, when an earlier send learned it. */
+  remoteId: string | null;
+}
+
+/** What became of one Export. `skipped` says why nothing needed doing (enrich: not there to update). */
+export type ExportOutcome =
+  | { ok: true; remoteId?: string | null; summary?: Record<string, unknown>; skipped?: string }
+  | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+
+/**
+ * Thrown when a request failed as a whole (throttled, a server error, no connection). Retryable
+ * failures are tried again later, after `retryAfterMs` when the system said how long to wait; a
+ * batch refused as a whole for its content is split by the core to find the rows at fault.
+ */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly details: { status?: number; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = "SendError";
+  }
+}
+
 export interface DestinationType<AppOptions = unknown, DestinationOptions = unknown> {
   type: string;
   displayName: string;
   description: string;
   options: OptionSpec[];
   optionsSchema: z.ZodType<DestinationOptions, z.ZodTypeDef, unknown>;
-  /** Phantom marker tying the type parameter to the app's options. */
-  readonly appOptions?: AppOptions;
+  limits(app: AppOptions, destination: DestinationOptions): DestinationLimits;
+  fields(app: AppOptions, destination: DestinationOptions, ctx: PluginContext): Promise<DestinationFields>;
+  /** Sends one batch (at most `limits().batchSize` Exports) and answers for each by its export id. */
+  send(app: AppOptions, destination: DestinationOptions, items: ExportItem[], ctx: PluginContext): Promise<Map<string, ExportOutcome>>;
 }
 
 export interface AppType<AppOptions = unknown> {
@@ -222,6 +292,7 @@ export interface Plugin {
 export const definePlugin = (plugin: Plugin) => plugin;
 export const defineAppType = <O>(app: AppType<O>): AppType<O> => app;
 export const defineSourceType = <A, S>(source: SourceType<A, S>): SourceType<A, S> => source;
+export const defineDestinationType = <A, D>(destination: DestinationType<A, D>): DestinationType<A, D> => destination;
 
 /** `{{ key }}` placeholders in a query Source's SQL, in order of appearance. */
 export const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;

@@ -16,6 +16,8 @@ import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { pluginRoutes } from "./routes/plugins";
 import { recordRoutes } from "./routes/records";
+import { exportRoutes } from "./routes/exports";
+import { destinationRoutes } from "./routes/destinations";
 import { groupRoutes } from "./routes/groups";
 import { runRoutes } from "./routes/runs";
 import { scheduleRoutes } from "./routes/schedules";
@@ -54,6 +56,8 @@ const api = new Hono<AppEnv>()
   .route("/imports", importRoutes)
   .route("/records", recordRoutes)
   .route("/groups", groupRoutes)
+  .route("/destinations", destinationRoutes)
+  .route("/exports", exportRoutes)
   .route("/files", fileRoutes);
 
 /** Webhooks are called by other systems: no session or API key, each delivery is signed instead. */

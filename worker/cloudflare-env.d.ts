@@ -7,8 +7,10 @@ declare namespace Cloudflare {
     HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     LIVE_HYDRATION: Queue<import("./queues/messages").HydrationMessage>;
     MEMBERSHIPS: Queue<import("./queues/messages").HandOverMembershipMessage>;
+    EXPORTS: Queue<import("./queues/messages").SendExportsMessage>;
     DEAD_LETTERS: Queue<unknown>;
     RECORDS: DurableObjectNamespace<import("../durable-objects/record-object").RecordObject>;
+    DESTINATIONS: DurableObjectNamespace<import("../durable-objects/destination-object").DestinationObject>;
     /** 32 random bytes, base64: the key App secrets are sealed with. Set with `wrangler secret put`. */
     APP_SECRETS_KEY?: string;
     APP_ENV: string;

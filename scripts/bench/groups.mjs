@@ -287,6 +287,11 @@ async function bench(n) {
       const { handOver: told, joined } = group.recalculation;
       group.check.ok &&= told.records === joined && told.taken === joined;
       before.set(group.id, compared);
+      // Printed as it comes, so a later step that fails does not take these figures with it.
+      console.log(
+        `${group.name}: ${compared.result.ok ? "equals" : "differs from"} PostgreSQL (${compared.result.expected} expected); ` +
+          `preview ${group.preview.count} in ${group.preview.medianMs} ms median (${group.preview.minMs}–${group.preview.maxMs})`,
+      );
     }
 
     const changed = await changeOnePercent(sql);
@@ -297,6 +302,7 @@ async function bench(n) {
       const was = before.get(group.id);
       const now = await compareGroup(call, sql, group, emailOf);
       group.afterChange = { ...now.result, expectedChange: changeOf(was.expected, now.expected), actualChange: changeOf(was.emails, now.emails) };
+      console.log(`after the change, ${group.name}: ${now.result.ok ? "equals" : "differs from"} PostgreSQL (${now.result.expected} expected)`);
     }
 
     const result = {
@@ -349,7 +355,20 @@ function workerLog(lines, linesBeforeIncremental) {
     // A failed query's message goes on with the whole statement and its parameters; its first words say enough.
     failedQueueMessageErrors: [...new Set(failedMessages.map((e) => `${e.queue}: ${String(e.error).split("\n")[0].slice(0, 80)}`))],
     hydration: { full: hydrationPhases(lines.slice(0, linesBeforeIncremental)), incremental: hydrationPhases(lines.slice(linesBeforeIncremental)) },
+    slowDatabaseCalls: slowDatabaseCalls(lines),
   };
+}
+
+/** The Worker logs every database call over a second; the same statements together, the slowest first. */
+function slowDatabaseCalls(lines) {
+  const bySql = new Map();
+  for (const entry of lines.map((line) => logEntry(line, "slow database call")).filter(Boolean)) {
+    const key = entry.sql.slice(0, 120);
+    const seen = bySql.get(key) ?? { sql: key, calls: 0, maxMs: 0, maxSqlMs: 0 };
+    Object.assign(seen, { calls: seen.calls + 1, maxMs: Math.max(seen.maxMs, entry.ms), maxSqlMs: Math.max(seen.maxSqlMs, entry.sqlMs ?? 0) });
+    bySql.set(key, seen);
+  }
+  return [...bySql.values()].sort((a, b) => b.maxMs - a.maxMs).slice(0, 10);
 }
 
 /** The rule engine as plain JavaScript: the TypeScript modules bundled into one file and imported. */
@@ -485,6 +504,10 @@ function printResult(r) {
       (w.failedQueueMessageErrors.length ? ` (${w.failedQueueMessageErrors.join("; ")})` : "") +
       `, ${w.retriedReads.length} reads by this benchmark repeated after a server error`,
   );
+  if (w.slowDatabaseCalls.length) {
+    console.log("database calls over a second (waiting included; sql ms is the statement alone, where D1 gives it):");
+    console.table(w.slowDatabaseCalls.map((c) => ({ sql: c.sql, calls: c.calls, "max ms": c.maxMs, "max sql ms": c.maxSqlMs })));
+  }
   for (const [run, h] of Object.entries(w.hydration)) console.log(`hydration, ${run} import, ms per 100 Records by phase (${h.records} Records): ${JSON.stringify(h.msPer100Records)}`);
   console.log(`the rules' predicate in memory, over ${SYNTHETIC_RECORDS} synthetic Records:`);
   console.table(

@@ -9,6 +9,7 @@ import { recalculateTimeRelativeGroups, rejudgeChangedGroups } from "../../worke
 import { settle } from "../../worker/pipeline/record-state";
 import { writeSettled } from "../../worker/pipeline/write-settled";
 import { api, createKey, tableCounts, type Caller, waitForRun } from "../support/api";
+import { importPeople as importPeopleWith } from "../support/import-people";
 import { pushWorkspace } from "../support/push-workspace";
 
 let as: Caller;
@@ -19,21 +20,7 @@ const recordOf = new Map<string, string>();
 
 const DAY = 86_400_000;
 
-/** Sends imports through the API and waits until the pipeline has settled every one of them. */
-async function importPeople(people: Record<string, unknown>[]) {
-  const sent = await api("POST", "/imports", { as: { key: importKey }, body: people });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(202);
-  const ids: string[] = sent.body.importIds;
-  for (let i = 0; i < 300; i++) {
-    const { results } = await env.DB.prepare("select id, state, record_id from imports where id in (select value from json_each(?))").bind(JSON.stringify(ids)).all<{ id: string; state: string; record_id: string }>();
-    if (results.every((r) => r.state === "processed")) {
-      people.forEach((p, j) => recordOf.set(String(p.external_id), results.find((r) => r.id === ids[j])!.record_id));
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("imports were not processed in time");
-}
+const importPeople = (people: Record<string, unknown>[]) => importPeopleWith(importKey, people, recordOf);
 
 async function calculatedGroup(name: string, rules: unknown) {
   const res = await api("POST", "/groups", { as, body: { name, type: "calculated", rules } });
@@ -197,7 +184,7 @@ describe("rules that change while Records are being written", () => {
     const revision = (await env.DB.prepare("select revision from records where id = ?").bind(recordId).first<number>("revision"))!;
     // A batch read the rules at version 1 and settled p2 (not a member then: ltv 90)...
     const judgedUnder = await calculatedGroups(scope, props);
-    const work = { tenantId, recordId, properties: props, values: { plan: ["pro"] }, importIds: [], runIds: [], createdAt: 0, storedRevision: revision, groups: judgedUnder };
+    const work = { tenantId, recordId, properties: props, values: { plan: ["pro"] }, importIds: [], runIds: [], createdAt: 0, storedRevision: revision, groups: judgedUnder, destinations: [] };
     const { settled } = settle({ revision, slots: {} }, work, Date.now());
     expect(settled.verdicts.find((v) => v.groupId === group.id)).toEqual({ groupId: group.id, version: 1, member: false });
     // ...then the rules changed to "plan is pro" and were recalculated before the batch wrote p2's new plan.
@@ -220,12 +207,13 @@ describe("handing recalculated membership to Records' objects", () => {
     const object = objectOf(recordOf.get("p1")!);
     const before = (await object.current())!;
     expect(before.groups).toContain(group.id);
+    const held = (calculated: string[], storedRevision: number) => ({ calculated, manual: [], storedRevision });
     // A hand-over read before the object's latest settle is too old to take.
-    expect(await object.takeMembership([], before.revision - 1)).toBeNull();
+    expect(await object.takeMembership(held([], before.revision - 1), [])).toMatchObject({ taken: false, move: { joined: [], left: [] } });
     expect((await object.current())!.groups).toEqual(before.groups);
     // One read at the object's revision is taken, and says what moved.
-    expect(await object.takeMembership([...before.groups!, "grp_other"], before.revision)).toEqual({ joined: ["grp_other"], left: [] });
-    expect(await object.takeMembership(before.groups!, before.revision)).toEqual({ joined: [], left: ["grp_other"] });
+    expect((await object.takeMembership(held([...before.groups!, "grp_other"], before.revision), []))!.move).toEqual({ joined: ["grp_other"], left: [] });
+    expect((await object.takeMembership(held(before.groups!, before.revision), []))!.move).toEqual({ joined: [], left: ["grp_other"] });
     expect((await object.current())!.groups).toEqual(before.groups);
   });
 });

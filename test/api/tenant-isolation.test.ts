@@ -31,6 +31,9 @@ interface AIds {
   deadLetterId: string;
   groupId: string;
   calculatedGroupId: string;
+  inspectorAppId: string;
+  destinationId: string;
+  exportId: string;
   marker: string[];
 }
 
@@ -79,6 +82,16 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "POST /api/v1/groups/:id/recalculate": (a) => ({ path: `/groups/${a.calculatedGroupId}/recalculate` }),
   "GET /api/v1/groups/:id/explain/:recordId": (a) => ({ path: `/groups/${a.calculatedGroupId}/explain/${a.recordId}` }),
   "GET /api/v1/imports/:id": (a) => ({ path: `/imports/${a.importId}` }),
+  "POST /api/v1/destinations": (a) => ({ path: "/destinations", body: { appId: a.inspectorAppId, type: "inspector", name: "stolen", mapping: [] } }),
+  "POST /api/v1/destinations/mapping-options": (a) => ({ path: "/destinations/mapping-options", body: { appId: a.inspectorAppId, type: "inspector" } }),
+  "GET /api/v1/destinations/:id": (a) => ({ path: `/destinations/${a.destinationId}` }),
+  "PATCH /api/v1/destinations/:id": (a) => ({ path: `/destinations/${a.destinationId}`, body: { name: "stolen" } }),
+  "DELETE /api/v1/destinations/:id": (a) => ({ path: `/destinations/${a.destinationId}` }),
+  "GET /api/v1/destinations/:id/mapping-options": (a) => ({ path: `/destinations/${a.destinationId}/mapping-options` }),
+  "GET /api/v1/destinations/:id/records": (a) => ({ path: `/destinations/${a.destinationId}/records` }),
+  "POST /api/v1/destinations/:id/dry-run": (a) => ({ path: `/destinations/${a.destinationId}/dry-run` }),
+  "POST /api/v1/destinations/:id/exports/retry": (a) => ({ path: `/destinations/${a.destinationId}/exports/retry`, body: { exportId: a.exportId } }),
+  "GET /api/v1/exports/:id": (a) => ({ path: `/exports/${a.exportId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
   "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
 };
@@ -112,6 +125,8 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "POST /api/v1/groups": { path: "/groups", body: () => ({ name: unique("B group"), type: "manual" }) },
   "POST /api/v1/groups/preview": { path: "/groups/preview", body: () => ({ rules: { match: "all", rules: [{ property: "created_at", operator: "exists" }] } }) },
   "GET /api/v1/imports": { path: "/imports" },
+  "GET /api/v1/destinations": { path: "/destinations" },
+  "GET /api/v1/exports": { path: "/exports" },
   "GET /api/v1/files": { path: "/files" },
   "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
 };
@@ -178,7 +193,23 @@ beforeAll(async () => {
   await api("POST", `/groups/${group.body.group.id}/members`, { as: a.owner, body: { recordIds: [recordId] } });
   const calculated = await api("POST", "/groups", { as: a.owner, body: { name: "A's named", type: "calculated", rules: { match: "all", rules: [{ property: "first_name", operator: "exists" }] } } });
   await waitForRun(a.owner, calculated.body.run.id);
+  const inspector = await api("POST", "/apps", { as: a.owner, body: { name: "A's inspector", plugin: "inspector", type: "inspector" } });
+  const destination = await api("POST", "/destinations", {
+    as: a.owner,
+    body: { appId: inspector.body.app.id, type: "inspector", name: "A's outbox", groupId: group.body.group.id, mapping: [{ remote: "name", property: "first_name" }] },
+  });
+  // Written directly: a failed Export of A's, which B must neither see nor retry.
+  const exportId = "exp_isolationisolationisolat";
+  await env.DB.prepare(
+    `insert into exports (id, tenant_id, destination_id, record_id, kind, state, new_payload, to_delete, revision, attempts, next_attempt_at, error, created_at, updated_at)
+     values (?, ?, ?, ?, 'record', 'failed', ?, 0, 1, 10, 0, 'A refused', ?, ?)`,
+  )
+    .bind(exportId, a.workspace.id, destination.body.destination.id, recordId, JSON.stringify({ fields: { name: "A's customer" }, lists: [] }), Date.now(), Date.now())
+    .run();
   aIds = {
+    exportId,
+    inspectorAppId: inspector.body.app.id,
+    destinationId: destination.body.destination.id,
     groupId: group.body.group.id,
     calculatedGroupId: calculated.body.group.id,
     memberId: member.memberId,
@@ -194,7 +225,7 @@ beforeAll(async () => {
     recordId,
     importId,
     deadLetterId,
-    marker: [deadLetterId, recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv"],
+    marker: [deadLetterId, recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv", inspector.body.app.id, destination.body.destination.id, "A's outbox", exportId],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");
@@ -312,6 +343,8 @@ describe("tenant isolation", () => {
     expect((await api("GET", `/sources/${aIds.sourceId}`, { as: a.owner })).body.source.name).toBe("A's users");
     expect((await api("GET", `/properties/${aIds.propertyId}`, { as: a.owner })).body.property.key).toBe("first_name");
     expect((await api("GET", `/files/${aIds.fileId}`, { as: a.owner })).body.file.name).toBe("a-customers.csv");
+    expect((await api("GET", `/destinations/${aIds.destinationId}`, { as: a.owner })).body.destination).toMatchObject({ name: "A's outbox", groupId: aIds.groupId });
+    expect((await api("GET", `/exports/${aIds.exportId}`, { as: a.owner })).body.export).toMatchObject({ state: "failed", error: "A refused" });
     const members = await api("GET", "/members", { as: a.owner });
     expect(members.body.members.map((m: { id: string }) => m.id)).toContain(aIds.memberId);
     const keys = await api("GET", "/api-keys", { as: a.owner });

@@ -30,6 +30,7 @@ const work = (recordId: string, values: Record<string, unknown[]>, storedRevisio
   createdAt: 0,
   storedRevision,
   groups: [],
+  destinations: [],
 });
 
 const counters = async () => JSON.parse((await env.DB.prepare("select counters from runs where id = ?").bind(runId).first<{ counters: string }>())!.counters);

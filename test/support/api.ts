@@ -95,7 +95,7 @@ export async function addMember(ws: Workspace, role: "owner" | "admin" | "editor
 
 /** Row counts of every table, to prove a refused request changed nothing. */
 export async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ["tenants", "users", "sessions", "memberships", "invitations", "api_keys", "audit_log", "apps", "sources", "properties", "records", "record_properties", "files", "schedules", "runs", "groups", "group_members", "group_membership_changes"];
+  const tables = ["tenants", "users", "sessions", "memberships", "invitations", "api_keys", "audit_log", "apps", "sources", "properties", "records", "record_properties", "files", "schedules", "runs", "groups", "group_members", "group_membership_changes", "destinations", "exports", "destination_records"];
   const out: Record<string, number> = {};
   for (const t of tables) {
     const row = await env.DB.prepare(`select count(*) as n from ${t}`).first<{ n: number }>();
@@ -108,7 +108,7 @@ export async function tableCounts(): Promise<Record<string, number>> {
 export async function workspaceSnapshot(tenantId: string): Promise<string> {
   const parts: unknown[] = [];
   parts.push((await env.DB.prepare("select * from tenants where id = ?").bind(tenantId).all()).results);
-  for (const t of ["memberships", "invitations", "api_keys", "audit_log", "apps", "sources", "properties", "records", "record_properties", "files", "schedules", "runs", "groups", "group_membership_changes"]) {
+  for (const t of ["memberships", "invitations", "api_keys", "audit_log", "apps", "sources", "properties", "records", "record_properties", "files", "schedules", "runs", "groups", "group_membership_changes", "destinations", "exports"]) {
     parts.push((await env.DB.prepare(`select * from ${t} where tenant_id = ? order by id`).bind(tenantId).all()).results);
   }
   parts.push((await env.DB.prepare("select * from group_members where tenant_id = ? order by group_id, record_id").bind(tenantId).all()).results);

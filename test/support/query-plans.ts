@@ -18,7 +18,10 @@ export function recordingD1(statements: string[]): D1Database {
 
 /** SQLite's query plan for a statement, one step a line; parameters are bound as null, which does not change the plan's shape. */
 export async function planOf(sql: string): Promise<string> {
-  const params = Array.from({ length: sql.split("?").length - 1 }, () => null);
+  // Numbered parameters (?1, ?2) count once each; a plain ? takes the next number after the highest seen.
+  const numbered = [...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1]));
+  const plain = (sql.match(/\?(?!\d)/g) ?? []).length;
+  const params = Array.from({ length: Math.max(0, ...numbered) + plain }, () => null);
   const rows = (await env.DB.prepare(`explain query plan ${sql}`).bind(...params).all<{ detail: string }>()).results;
   return rows.map((r) => r.detail).join("\n");
 }

@@ -18,7 +18,7 @@ export class RecordValues {
 
   /** With `history: false` no timeline entry is written, for scenes whose timeline a test sets itself. */
   async store(properties: Property[], values: Record<string, unknown[]>, now = new Date(), history = true) {
-    const work = { tenantId: this.tenantId, recordId: this.recordId, properties, values, importIds: [], runIds: [], createdAt: 0, storedRevision: this.state.revision, groups: [] };
+    const work = { tenantId: this.tenantId, recordId: this.recordId, properties, values, importIds: [], runIds: [], createdAt: 0, storedRevision: this.state.revision, groups: [], destinations: [] };
     const next = settle(this.state, work, now.getTime());
     this.state = next.state;
     await writeSettled(env.DB, this.tenantId, [history ? next.settled : { ...next.settled, changes: [] }], now.getTime());

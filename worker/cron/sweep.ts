@@ -35,6 +35,7 @@ export async function sweepStalledWork(env: Env, now: Date) {
     const waiting = await scope.select(imports, and(eq(imports.runId, run.id), inArray(imports.state, [...UNSETTLED]))!).limit(5000);
     if (waiting.length) await enqueueHydration(env, run.tenantId, waiting.map((i) => i.id), "bulk");
     if (run.groupId) await env.RUN_PAGES.send({ kind: "recalculate-page", tenantId: run.tenantId, runId: run.id, page: run.page });
+    else if (run.destinationId) await env.RUN_PAGES.send({ kind: "destination-page", tenantId: run.tenantId, runId: run.id, page: run.page });
     else if (!run.readComplete) await env.RUN_PAGES.send({ kind: "run-page", tenantId: run.tenantId, runId: run.id, page: run.page });
     else if (!waiting.length) await finishRunIfDone(env, scope, run.id);
     await scope.update(runs, { updatedAt: now }, and(eq(runs.id, run.id), inArray(runs.state, [...UNFINISHED]))!);

@@ -24,6 +24,10 @@ export const tenants = sqliteTable("tenants", {
   slug: text("slug").notNull().unique(),
   /** Days Imports and finished Runs are kept before the scheduled cleanup deletes them. */
   importRetentionDays: integer("import_retention_days").notNull().default(30),
+  /** Attempts an Export gets before it fails with its last error (retries back off over about a day). */
+  exportMaxAttempts: integer("export_max_attempts").notNull().default(10),
+  /** Whether plugins may reach private and loopback addresses, e.g. a webhook receiver on this machine during development. */
+  allowPrivateDestinations: integer("allow_private_destinations", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
@@ -373,6 +377,12 @@ export const runs = sqliteTable(
     trigger: text("trigger").$type<RunTrigger>().notNull(),
     /** Set on a Group's recalculation Run, which evaluates the Group's rules over every Record instead of reading a Source. */
     groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    /**
+     * Set on a Destination's sync Run, which walks its Records through their objects so the Destination
+     * matches a new definition. No reference (the Destinations' table is declared after this one): a
+     * Run whose Destination is deleted fails at its next page.
+     */
+    destinationId: text("destination_id"),
     incremental: integer("incremental", { mode: "boolean" }).notNull(),
     cursor: text("cursor"),
     /** The next page to read; a queue message for a lower page was already stored and is skipped. */
@@ -398,6 +408,9 @@ export const runs = sqliteTable(
       .where(sql`state in ('draft', 'running')`),
     uniqueIndex("runs_one_active_per_group_idx")
       .on(t.groupId)
+      .where(sql`state in ('draft', 'running')`),
+    uniqueIndex("runs_one_active_per_destination_idx")
+      .on(t.destinationId)
       .where(sql`state in ('draft', 'running')`),
   ],
 );

@@ -4,10 +4,9 @@ import { groups, properties, runs, type Property, type Run } from "../db/schema"
 import { isUniqueViolation } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
-import { newId } from "../ids";
 import type { RecalculatePageMessage } from "../queues/messages";
-import { moveRun } from "../runs/lifecycle";
-import { emptyCounters, UNFINISHED, type RunTrigger } from "../runs/states";
+import { draftRun, moveRun } from "../runs/lifecycle";
+import { UNFINISHED, type RunTrigger } from "../runs/states";
 import { validateRuleTree } from "../rules/validate";
 import { calculatedGroups, isTimeRelative, ruleProperties, type CalculatedGroup } from "./calculated";
 import { queueHandOver } from "./hand-over";
@@ -20,32 +19,6 @@ export const TIME_RELATIVE_EVERY_MS = 15 * 60_000;
 
 /** When a Group's rules next need time alone to recalculate them. */
 export const nextTimeRecalculation = (tree: CalculatedGroup["tree"] | null, now: Date) => (tree && isTimeRelative(tree) ? new Date(now.getTime() + TIME_RELATIVE_EVERY_MS) : null);
-
-function newRecalculationRun(tenantId: string, groupId: string, trigger: RunTrigger, now: Date): Run {
-  return {
-    id: newId("run"),
-    tenantId,
-    scheduleId: null,
-    sourceId: null,
-    groupId,
-    state: "draft",
-    reason: null,
-    trigger,
-    incremental: false,
-    cursor: "",
-    page: 0,
-    readComplete: false,
-    rowsTotal: null,
-    highWaterMarkStart: null,
-    highWaterMark: null,
-    counters: emptyCounters(),
-    percentComplete: 0,
-    startedAt: null,
-    finishedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
 
 const SUPERSEDED: Partial<Record<RunTrigger, string>> = {
   rules: "Superseded: the Group's rules changed and a new recalculation started",
@@ -64,7 +37,7 @@ export async function startRecalculation(scope: TenantScope, env: Env, groupId: 
     if (!reason) return null;
     await moveRun(scope, active.id, "stopped", { reason });
   }
-  const run = newRecalculationRun(scope.tenantId, groupId, trigger, now);
+  const run = draftRun(scope.tenantId, trigger, { groupId, cursor: "" }, now);
   try {
     await scope.insert(runs, run);
   } catch (err) {

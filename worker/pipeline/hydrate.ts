@@ -15,12 +15,15 @@ import { identifyImports, readImport, type Identified, type ImportReading } from
 import { readSources } from "./read-sources";
 import { calculatedGroups, type CalculatedGroup } from "../groups/calculated";
 import { rejudgeChangedGroups } from "../groups/recalculate";
+import type { DestinationPlan } from "../destinations/decide";
+import { destinationPlans } from "../destinations/plans";
+import { nudgeDestinations } from "../exports/send";
 
 /** Record objects called at once per batch: enough to overlap their D1 writes, few enough to keep the consumer's memory flat. */
 const OBJECT_CONCURRENCY = 32;
 
 async function loadUnprocessed(scope: TenantScope, importIds: string[]): Promise<Import[]> {
-  const parts = await Promise.all(chunk(importIds, 90).map((ids) => scope.select(imports, and(inArray(imports.id, ids), ne(imports.state, "processed"))!)));
+  const parts = await Promise.all(chunk(importIds, 90).map((ids) => scope.selectNamed(imports, and(inArray(imports.id, ids), ne(imports.state, "processed"))!)));
   return parts.flat().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
 }
 
@@ -48,7 +51,7 @@ function associationStatements(scope: TenantScope, batch: Import[], identified: 
 /** What D1 holds of each Record: when it was created, and the revision its values were last written at. */
 async function storedRecords(scope: TenantScope, recordIds: string[]) {
   const parts = await Promise.all(
-    chunk(recordIds, 90).map((ids) => scope.db.select({ id: records.id, revision: records.revision, createdAt: records.createdAt }).from(records).where(and(eq(records.tenantId, scope.tenantId), inArray(records.id, ids)))),
+    chunk(recordIds, 90).map((ids) => scope.db.select({ id: records.id, revision: records.revision, createdAt: records.createdAt }).from(records).where(and(scope.owned(records), inArray(records.id, ids)))),
   );
   return new Map(parts.flat().map((r) => [r.id, r]));
 }
@@ -56,7 +59,7 @@ async function storedRecords(scope: TenantScope, recordIds: string[]) {
 /** One unit of work per Record: every Import of it in this batch, their pushed values in arrival order. */
 function workPerRecord(
   tenantId: string,
-  shared: { properties: PropertyShape[]; groups: CalculatedGroup[] },
+  shared: { properties: PropertyShape[]; groups: CalculatedGroup[]; destinations: DestinationPlan[] },
   batch: Import[],
   identified: Map<string, Identified>,
   readings: Map<string, ImportReading | { error: string }>,
@@ -88,7 +91,7 @@ export async function giveUpOnImports(env: Env, tenantId: string, importIds: str
     chunk(
       batch.map((i) => i.id),
       90,
-    ).map((ids) => prepared(scope.db, scope.update(imports, { state: "failed", error: reason, processedAt: now }, inArray(imports.id, ids)))),
+    ).map((ids) => prepared(scope.db, scope.db.update(imports).set({ state: "failed", error: reason, processedAt: now }).where(and(scope.owned(imports), inArray(imports.id, ids))))),
   );
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {
     await moveRun(scope, runId, "failed", { reason: `Hydrating Records failed: ${reason}` });
@@ -112,7 +115,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   const batch = await loadUnprocessed(scope, importIds);
   if (!batch.length) return;
   const catalog = await loadCatalog(scope);
-  const groups = await calculatedGroups(scope, catalog.properties);
+  const [groups, plans] = await Promise.all([calculatedGroups(scope, catalog.properties), destinationPlans(scope, catalog.properties)]);
   timer.mark("load");
   const now = new Date();
 
@@ -122,7 +125,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   await env.DB.batch(associationStatements(scope, batch, identified, now));
   timer.mark("associate");
   const shapes = catalog.properties.map(({ id, key, type, isArray }) => ({ id, key, type, isArray }));
-  const works = workPerRecord(tenantId, { properties: shapes, groups }, batch, identified, readings);
+  const works = workPerRecord(tenantId, { properties: shapes, groups, destinations: plans }, batch, identified, readings);
   const stored = await storedRecords(scope, [...works.keys()]);
   for (const [recordId, work] of works) {
     const row = stored.get(recordId);
@@ -150,6 +153,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   );
   timer.mark("settle");
   await writeSettled(env.DB, tenantId, settled);
+  await nudgeDestinations(env, tenantId, settled.flatMap((r) => r.exports.map((e) => e.destinationId)));
   await rejudgeChangedGroups(env, scope, catalog.properties, groups, settled.map((r) => r.work.recordId));
   timer.mark("write");
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {

@@ -3,6 +3,7 @@ import { coerce } from "../properties/coerce";
 import type { PropertyType } from "../properties/types";
 import { ruleProperties, type CalculatedGroup } from "../groups/calculated";
 import { groupVerdicts, type GroupVerdict } from "../groups/verdicts";
+import { decideExports, type Decided, type DestinationPlan, type ExportDecision } from "../destinations/decide";
 
 /** One stored value of a Property: coerced, or kept as it arrived with the reason it is invalid. */
 export interface Slot {
@@ -20,6 +21,10 @@ export interface RecordState {
   slots: Record<string, Slot[]>;
   /** The calculated Groups the Record belonged in when it last settled. */
   groups?: string[];
+  /** The manual Groups it is in, as last handed over after a change by hand. */
+  manualGroups?: string[];
+  /** What each Destination should hold for the Record, as last decided. */
+  destinations?: Record<string, Decided>;
 }
 
 /** The definition a Record's object needs to store a Property's values. */
@@ -46,6 +51,8 @@ export interface RecordWork {
   storedRevision: number;
   /** The workspace's calculated Groups, which the object tests the Record against. */
   groups: CalculatedGroup[];
+  /** The workspace's Destinations, for which the object decides Exports. */
+  destinations: DestinationPlan[];
 }
 
 /** What settling one piece of work did, for the consumer to write to D1 in one batch with others. */
@@ -59,6 +66,8 @@ export interface SettledRecord {
   invalid: number;
   /** Whether the Record belongs in each calculated Group now. */
   verdicts: GroupVerdict[];
+  /** The Exports the change calls for. */
+  exports: ExportDecision[];
 }
 
 const same = (a: Slot, b: Omit<Slot, "changedAt">) => a.value === b.value && a.invalidValue === b.invalidValue && a.invalidReason === b.invalidReason;
@@ -108,8 +117,18 @@ export function settle(state: RecordState, work: RecordWork, now: number): { sta
   const outcome = state.revision === 0 ? "created" : changes.length ? "updated" : "unchanged";
   const verdicts = groupVerdicts(work.groups, ruleProperties(work.properties), { createdAt: work.createdAt, values: slots }, now);
   const groups = verdicts.filter((v) => v.member).map((v) => v.groupId);
-  return { state: { revision, slots, groups }, settled: { work, revision, outcome, changes, changedSlots, invalid, verdicts } };
+  const decided = decideExports(work.destinations, decidingRecord(slots, [...groups, ...(state.manualGroups ?? [])]), state.destinations ?? {}, revision, work.storedRevision);
+  return {
+    state: { ...state, revision, slots, groups, destinations: decided.decided },
+    settled: { work, revision, outcome, changes, changedSlots, invalid, verdicts, exports: decided.exports },
+  };
 }
+
+/** The Record as Export decisions read it: each Property's values (invalid ones as null) and its Groups. */
+const decidingRecord = (slots: RecordState["slots"], groups: readonly string[]) => ({
+  values: Object.fromEntries(Object.entries(slots).map(([key, list]) => [key, list.map((s) => s.value)])),
+  groups: new Set(groups),
+});
 
 /** How a Record's calculated Groups moved, from its object's point of view. */
 export interface MembershipMove {
@@ -117,15 +136,30 @@ export interface MembershipMove {
   left: string[];
 }
 
+/** The Groups D1 holds a Record in, read when a hand-over runs, with the Record's revision there. */
+export interface HeldMembership {
+  calculated: string[];
+  manual: string[];
+  storedRevision: number;
+}
+
 /**
- * Takes the calculated Groups D1 holds for a Record after a recalculation changed them. D1's list
- * is read with the Record's revision there; an object that has settled newer work since judged its
- * Groups itself, later, and keeps them. Returns null when nothing is taken.
+ * Takes the Groups D1 holds for a Record after a recalculation or a change by hand, and decides the
+ * Exports that calls for. Manual Groups are always taken: only people change them. Calculated ones
+ * are taken unless the object has settled newer work since D1 was read (it judged them itself,
+ * later); `taken` says whether they were. Null when the object holds no Record.
  */
-export function takeMembership(state: RecordState, groups: string[], storedRevision: number): { state: RecordState; move: MembershipMove } | null {
-  if (state.revision > storedRevision) return null;
+export function takeMembership(
+  state: RecordState,
+  held: HeldMembership,
+  plans: readonly DestinationPlan[],
+): { state: RecordState; taken: boolean; move: MembershipMove; exports: ExportDecision[] } {
+  const taken = state.revision <= held.storedRevision;
+  const calculated = taken ? [...new Set(held.calculated)].sort() : (state.groups ?? []);
+  const manual = [...new Set(held.manual)].sort();
   const before = new Set(state.groups ?? []);
-  const now = new Set(groups);
-  const move = { joined: groups.filter((g) => !before.has(g)), left: [...before].filter((g) => !now.has(g)) };
-  return { state: { ...state, groups: [...now].sort() }, move };
+  const move = taken ? { joined: calculated.filter((g) => !before.has(g)), left: [...before].filter((g) => !calculated.includes(g)) } : { joined: [], left: [] };
+  // Decisions at this revision are given again: if an earlier hand-over's write was lost, this one stores them.
+  const decided = decideExports(plans, decidingRecord(state.slots, [...calculated, ...manual]), state.destinations ?? {}, state.revision, state.revision - 1);
+  return { state: { ...state, groups: calculated, manualGroups: manual, destinations: decided.decided }, taken, move, exports: decided.exports };
 }

@@ -2,6 +2,7 @@ import { chunk } from "../db/chunk";
 import { newId } from "../ids";
 import { settledMembershipStatements } from "../groups/settled-membership";
 import type { SettledRecord } from "./record-state";
+import { exportStatements } from "../exports/write";
 
 /** Record Property rows per insert: 12 values each, under D1's 100 bound parameters with the guard's 3. */
 const SLOTS_PER_INSERT = 7;
@@ -16,7 +17,9 @@ const UNWRITTEN = "(select revision from records where id = ? and tenant_id = ?)
 /**
  * The D1 statements that store one settled Record's values and history, each guarded by the
  * revision: a second delivery of the same result, or an older result arriving late, writes nothing.
- * A Record merged away meanwhile has no row, so nothing is written for it either.
+ * A Record merged away meanwhile has no row, so nothing is written for it either. Statements on
+ * record_properties name the record index: without statistics SQLite takes the value index for a
+ * single Property and reads every value of that Property in the workspace.
  */
 function valueStatements(d1: D1Database, tenantId: string, r: SettledRecord, now: number): D1PreparedStatement[] {
   const { recordId } = r.work;
@@ -30,7 +33,7 @@ function valueStatements(d1: D1Database, tenantId: string, r: SettledRecord, now
   )) {
     statements.push(
       d1
-        .prepare(`delete from record_properties where tenant_id = ? and record_id = ? and property_id in (${ids.map(() => "?").join(", ")}) and ${UNWRITTEN}`)
+        .prepare(`delete from record_properties indexed by record_properties_record_property_idx where tenant_id = ? and record_id = ? and property_id in (${ids.map(() => "?").join(", ")}) and ${UNWRITTEN}`)
         .bind(tenantId, recordId, ...ids, ...guard),
     );
   }
@@ -50,7 +53,7 @@ function valueStatements(d1: D1Database, tenantId: string, r: SettledRecord, now
   for (const ids of chunk(confirmed, 80)) {
     statements.push(
       d1
-        .prepare(`update record_properties set state = 'ready', confirmed_at = ?, updated_at = ? where tenant_id = ? and record_id = ? and property_id in (${ids.map(() => "?").join(", ")}) and ${UNWRITTEN}`)
+        .prepare(`update record_properties indexed by record_properties_record_property_idx set state = 'ready', confirmed_at = ?, updated_at = ? where tenant_id = ? and record_id = ? and property_id in (${ids.map(() => "?").join(", ")}) and ${UNWRITTEN}`)
         .bind(now, now, tenantId, recordId, ...ids, ...guard),
     );
   }
@@ -103,18 +106,20 @@ const importStatements = (d1: D1Database, tenantId: string, settled: SettledReco
     settled.flatMap((r) => r.work.importIds),
     90,
   ).map((ids) =>
-    d1.prepare(`update imports set state = 'processed', error = null, processed_at = ? where tenant_id = ? and id in (${ids.map(() => "?").join(", ")})`).bind(now, tenantId, ...ids),
+    d1.prepare(`update imports set state = 'processed', error = null, processed_at = ? where +tenant_id = ? and id in (${ids.map(() => "?").join(", ")})`).bind(now, tenantId, ...ids),
   );
 
 /**
  * Writes many settled Records and marks their Imports processed, a few hundred statements per D1
- * batch. Each batch is one transaction holding whole Records: their values, then their Runs'
- * counts and their calculated Groups, then their new revisions, so a Record's guard covers all of its statements together.
+ * batch. Each batch is one transaction holding whole Records: their values and Exports, then their
+ * Runs' counts and their calculated Groups, then their new revisions, so a Record's guard covers all
+ * of its statements together.
  */
 export async function writeSettled(d1: D1Database, tenantId: string, settled: SettledRecord[], now = Date.now()) {
   const groups: { records: SettledRecord[]; values: D1PreparedStatement[] }[] = [{ records: [], values: [] }];
   for (const r of settled) {
-    const values = valueStatements(d1, tenantId, r, now);
+    // A Record's Exports are stored with its values, under the same revision guard.
+    const values = [...valueStatements(d1, tenantId, r, now), ...(await exportStatements(d1, tenantId, r.work.recordId, r.exports, r.revision, now))];
     const group = groups.at(-1)!;
     // Room for the Record's revision, its share of counting and its Imports, besides its values.
     if (group.records.length && group.values.length + 2 * group.records.length + values.length + 2 > STATEMENTS_PER_BATCH) groups.push({ records: [], values: [] });

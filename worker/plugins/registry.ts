@@ -1,5 +1,7 @@
-import type { AppType, OptionSpec, Plugin, SourceType } from "../../plugins/contract";
+import type { AppType, DestinationType, OptionSpec, Plugin, SourceType } from "../../plugins/contract";
 import { csvPlugin } from "../../plugins/csv";
+import { inspectorPlugin } from "../../plugins/inspector";
+import { webhookPlugin } from "../../plugins/webhook";
 import { mysqlPlugin } from "../../plugins/mysql";
 import { postgresPlugin } from "../../plugins/postgres";
 import { pushPlugin } from "../../plugins/push";
@@ -7,7 +9,7 @@ import { samplePlugin } from "../../plugins/sample";
 import { ApiError } from "../errors";
 
 /** The installed plugins. Adding a plugin is adding it here. */
-export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin];
+export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin, inspectorPlugin, webhookPlugin];
 
 export function findAppType(pluginName: string, type: string): { plugin: Plugin; appType: AppType } {
   const plugin = PLUGINS.find((p) => p.name === pluginName);
@@ -28,6 +30,15 @@ export function findSourceType(appType: AppType, type: string): SourceType {
     throw new ApiError("invalid_request", `${appType.displayName} Apps have no Source type "${type}"; they offer ${offered}`, { field: "type" });
   }
   return sourceType;
+}
+
+export function findDestinationType(appType: AppType, type: string): DestinationType {
+  const destinationType = appType.destinations.find((d) => d.type === type);
+  if (!destinationType) {
+    const offered = appType.destinations.map((d) => d.type).join(", ") || "none";
+    throw new ApiError("invalid_request", `${appType.displayName} Apps have no Destination type "${type}"; they offer ${offered}`, { field: "type" });
+  }
+  return destinationType;
 }
 
 export const secretKeys = (options: OptionSpec[]) => options.filter((o) => o.secret).map((o) => o.key);

@@ -10,7 +10,7 @@ export const PLUGIN_TIMEOUT_MS = 15_000;
  */
 export async function runPlugin<T>(
   what: string,
-  base: { tenantId: string; files: FileStore },
+  base: { tenantId: string; files: FileStore; allowPrivateNetwork?: boolean },
   call: (ctx: PluginContext) => Promise<T>,
   timeoutMs = PLUGIN_TIMEOUT_MS,
 ): Promise<T> {

@@ -6,9 +6,11 @@ import { handOverMembership } from "../groups/hand-over";
 import { recalculatePage } from "../groups/recalculate";
 import { createDb } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
-import { finishRunIfDone } from "../runs/lifecycle";
+import { finishRunIfDone, moveRun } from "../runs/lifecycle";
 import { keepDeadLetter } from "./dead-letters";
-import { handOverMembershipMessageSchema, hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
+import { handOverMembershipMessageSchema, hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema, sendExportsMessageSchema } from "./messages";
+import { sendExports } from "../exports/send";
+import { syncDestinationPage } from "../destinations/sync-run";
 
 /** Seconds before a failed message is tried again: 2, 4, 8… so a Source that blips has time to come back. */
 const backoffSeconds = (attempts: number) => Math.min(2 ** attempts, 300);
@@ -18,7 +20,15 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
   if (queue === QUEUES.runPages) {
     const body = runMessageSchema.parse(message.body);
     if (body.kind === "run-page") await importRunPage(env, body, { final });
-    else if (body.kind === "recalculate-page") await recalculatePage(env, body);
+    else if (body.kind === "recalculate-page" || body.kind === "destination-page") {
+      try {
+        await (body.kind === "recalculate-page" ? recalculatePage(env, body) : syncDestinationPage(env, body));
+      } catch (err) {
+        // The page's last attempt: the Run ends failed with the reason, rather than waiting forever.
+        if (final) await moveRun(new TenantScope(createDb(env.DB), body.tenantId), body.runId, "failed", { reason: `Page ${body.page} failed: ${err instanceof Error ? err.message : String(err)}` });
+        throw err;
+      }
+    }
     else await finishRunIfDone(env, new TenantScope(createDb(env.DB), body.tenantId), body.runId);
   } else if (queue === QUEUES.hydration || queue === QUEUES.liveHydration) {
     const body = hydrationMessageSchema.parse(message.body);
@@ -30,10 +40,13 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
     }
   } else if (queue === QUEUES.memberships) {
     await handOverMembership(env, handOverMembershipMessageSchema.parse(message.body));
+  } else if (queue === QUEUES.exports) {
+    const body = sendExportsMessageSchema.parse(message.body);
+    await sendExports(env, body.tenantId, body.destinationId);
   } else if (queue === QUEUES.deadLetters) {
     // The dead-letter queue mixes every kind; the message's kind says which queue it failed on.
     const kind = (message.body as { kind?: unknown } | null)?.kind;
-    const from = kind === "hydrate" ? QUEUES.hydration : kind === "hand-over-membership" ? QUEUES.memberships : QUEUES.runPages;
+    const from = ({ hydrate: QUEUES.hydration, "hand-over-membership": QUEUES.memberships, "send-exports": QUEUES.exports } as Record<string, string>)[String(kind)] ?? QUEUES.runPages;
     await keepDeadLetter(env, from, message.id, message.body, null);
   } else {
     throw new Error(`No consumer for queue "${queue}"`);

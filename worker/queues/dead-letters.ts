@@ -47,6 +47,7 @@ export async function replayDeadLetter(scope: TenantScope, env: Env, id: string)
   if (letter.queue === QUEUES.hydration) await env.HYDRATION.send(letter.body as never);
   else if (letter.queue === QUEUES.liveHydration) await env.LIVE_HYDRATION.send(letter.body as never);
   else if (letter.queue === QUEUES.memberships) await env.MEMBERSHIPS.send(letter.body as never);
+  else if (letter.queue === QUEUES.exports) await env.EXPORTS.send(letter.body as never);
   else throw new ApiError("conflict", `Messages of queue "${letter.queue}" cannot be replayed`);
   const replayedAt = new Date();
   await scope.update(deadLetters, { replayedAt }, eq(deadLetters.id, id));

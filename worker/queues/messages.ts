@@ -26,8 +26,17 @@ export const recalculatePageMessageSchema = z.object({
 });
 export type RecalculatePageMessage = z.infer<typeof recalculatePageMessageSchema>;
 
-/** What the Run queue carries: pages to read or recalculate, and Runs to finish. */
-export const runMessageSchema = z.discriminatedUnion("kind", [runPageMessageSchema, finishRunMessageSchema, recalculatePageMessageSchema]);
+/** Walk page `page` of a Destination's sync Run; a page the Run already walked is acknowledged without work. */
+export const destinationPageMessageSchema = z.object({
+  kind: z.literal("destination-page"),
+  tenantId: z.string(),
+  runId: z.string(),
+  page: z.number().int().min(0),
+});
+export type DestinationPageMessage = z.infer<typeof destinationPageMessageSchema>;
+
+/** What the Run queue carries: pages to read, recalculate or walk, and Runs to finish. */
+export const runMessageSchema = z.discriminatedUnion("kind", [runPageMessageSchema, finishRunMessageSchema, recalculatePageMessageSchema, destinationPageMessageSchema]);
 export type RunMessage = z.infer<typeof runMessageSchema>;
 
 /** Identify and hydrate these Imports; ones already processed are skipped, so a redelivery changes nothing twice. */
@@ -53,11 +62,20 @@ export const handOverMembershipMessageSchema = z.object({
 });
 export type HandOverMembershipMessage = z.infer<typeof handOverMembershipMessageSchema>;
 
+/** Send a batch of one Destination's due Exports; the Exports' own states make a redelivery harmless. */
+export const sendExportsMessageSchema = z.object({
+  kind: z.literal("send-exports"),
+  tenantId: z.string(),
+  destinationId: z.string(),
+});
+export type SendExportsMessage = z.infer<typeof sendExportsMessageSchema>;
+
 export const QUEUES = {
   runPages: "groupflow-run-pages",
   hydration: "groupflow-hydration",
   liveHydration: "groupflow-live-hydration",
   memberships: "groupflow-memberships",
+  exports: "groupflow-exports",
   deadLetters: "groupflow-dead-letters",
 } as const;
 

@@ -89,5 +89,5 @@ export const groupRoutes = new Hono<AppEnv>()
 async function changeMembers(c: AppContext, change: "add" | "remove") {
   const id = pathId(c, "grp", "Group");
   const { skipUnknown, ...selection } = await jsonBody(c, membersSchema);
-  return changeManualMembers(tenantScopeOf(c), actorOf(principalOf(c)), c.get("requestId"), id, change, selection, { skipUnknown });
+  return changeManualMembers(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), id, change, selection, { skipUnknown });
 }

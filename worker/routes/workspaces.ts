@@ -13,9 +13,11 @@ const updateSchema = z
     name: workspaceNameSchema.optional(),
     slug: slugSchema.optional(),
     importRetentionDays: z.number().int().min(1).max(365).optional(),
+    exportMaxAttempts: z.number().int().min(1).max(25).optional(),
+    allowPrivateDestinations: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "send at least one of name, slug, importRetentionDays");
+  .refine((v) => Object.keys(v).length > 0, "send at least one of name, slug, importRetentionDays, exportMaxAttempts, allowPrivateDestinations");
 
 /** `/workspace` is the caller's current workspace; `/workspaces` lists and creates a person's workspaces. */
 export const workspaceRoutes = new Hono<AppEnv>()

@@ -27,31 +27,37 @@ export async function moveRun(scope: TenantScope, runId: string, to: RunState, s
   return rows.length > 0;
 }
 
-export function newRun(tenantId: string, schedule: Schedule, trigger: Run["trigger"], now = new Date()): Run {
+/** A Run in draft: what it is a Run of comes in `of` (a Schedule, a Group or a Destination), the rest starts empty. */
+export function draftRun(tenantId: string, trigger: Run["trigger"], of: Partial<Pick<Run, "scheduleId" | "sourceId" | "groupId" | "destinationId" | "incremental" | "cursor" | "highWaterMark">>, now = new Date()): Run {
   return {
     id: newId("run"),
     tenantId,
-    scheduleId: schedule.id,
-    sourceId: schedule.sourceId,
+    scheduleId: null,
+    sourceId: null,
     groupId: null,
+    destinationId: null,
     state: "draft",
     reason: null,
     trigger,
-    incremental: schedule.incrementalColumn !== null,
+    incremental: false,
     cursor: null,
     page: 0,
     readComplete: false,
     rowsTotal: null,
-    highWaterMarkStart: schedule.highWaterMark,
-    highWaterMark: schedule.highWaterMark,
+    highWaterMarkStart: of.highWaterMark ?? null,
+    highWaterMark: null,
     counters: emptyCounters(),
     percentComplete: 0,
     startedAt: null,
     finishedAt: null,
     createdAt: now,
     updatedAt: now,
+    ...of,
   };
 }
+
+export const newRun = (tenantId: string, schedule: Schedule, trigger: Run["trigger"], now = new Date()): Run =>
+  draftRun(tenantId, trigger, { scheduleId: schedule.id, sourceId: schedule.sourceId, incremental: schedule.incrementalColumn !== null, highWaterMark: schedule.highWaterMark }, now);
 
 /** When a recurring Schedule is due next; a Run started by hand leaves it as it was. */
 export const nextRunAfter = (schedule: Schedule, now: Date) => (schedule.everyMinutes === null ? null : new Date(now.getTime() + schedule.everyMinutes * 60_000));

@@ -10,8 +10,8 @@ export const RUN_TRANSITIONS: Record<RunState, readonly RunState[]> = {
   stopped: [],
 };
 
-/** What started a Run: a Schedule or a person, or for a Group's recalculation, new rules, a changed Property or the passing of time. */
-export type RunTrigger = "schedule" | "manual" | "rules" | "property" | "time";
+/** What started a Run: a Schedule or a person; for a Group's recalculation, new rules, a changed Property or the passing of time; for a Destination's sync, its new definition. */
+export type RunTrigger = "schedule" | "manual" | "rules" | "property" | "time" | "destination";
 
 export const UNFINISHED: readonly RunState[] = ["draft", "running"];
 
@@ -33,6 +33,8 @@ export interface RunCounters {
   membersJoined: number;
   /** A recalculation's Records that left its Group. */
   membersLeft: number;
+  /** Exports a Destination's sync Run had Records' objects decide. */
+  exportsCreated: number;
 }
 
 export const emptyCounters = (): RunCounters => ({
@@ -47,4 +49,5 @@ export const emptyCounters = (): RunCounters => ({
   recordsRemoved: 0,
   membersJoined: 0,
   membersLeft: 0,
+  exportsCreated: 0,
 });

@@ -2,6 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import type { AppType, TestResult } from "../../plugins/contract";
 import type { Actor } from "../context";
 import { appSecretBox } from "../crypto/app-secrets";
+import { destinations } from "../db/destinations-schema";
 import { apps, sources, type App } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
@@ -50,6 +51,12 @@ export function publicApp(app: App) {
 async function sealSecrets(env: Env, tenantId: string, secrets: Options): Promise<string | null> {
   if (!Object.keys(secrets).length) return null;
   return (await appSecretBox(env)).seal(JSON.stringify(secrets), tenantId);
+}
+
+/** Whether the workspace lets plugins reach private and loopback addresses. */
+export async function allowsPrivateNetwork(db: D1Database, tenantId: string): Promise<boolean> {
+  const row = await db.prepare("select allow_private_destinations as allowed from tenants where id = ?").bind(tenantId).first<{ allowed: number }>();
+  return Boolean(row?.allowed);
 }
 
 /** The App's complete options, secrets included, for handing to its plugin. Never leaves the Worker. */
@@ -139,6 +146,10 @@ export async function deleteApp(scope: TenantScope, actor: Actor, requestId: str
       sources: dependents.map((s) => s.id),
     });
   }
+  const writers = await scope.select(destinations, eq(destinations.appId, appId)).limit(50);
+  if (writers.length) {
+    throw new ApiError("conflict", `The App still has Destinations: ${writers.map((d) => d.name).join(", ")}; delete them first`, { destinations: writers.map((d) => d.id) });
+  }
   await scope.db.batch([
     scope.delete(apps, eq(apps.id, appId)),
     auditEntry(scope, actor, requestId, { action: "app.delete", targetType: "app", targetId: appId, before: { name: app.name, plugin: app.plugin, type: app.type } }),
@@ -149,7 +160,8 @@ async function runTest(env: Env, tenantId: string, appType: AppType, options: Op
   const started = Date.now();
   let result: TestResult;
   try {
-    result = await runPlugin(`Connection test`, { tenantId, files: tenantFileStore(env.FILES, tenantId) }, (ctx) => appType.test(options, ctx));
+    const allowPrivateNetwork = await allowsPrivateNetwork(env.DB, tenantId);
+    result = await runPlugin(`Connection test`, { tenantId, files: tenantFileStore(env.FILES, tenantId), allowPrivateNetwork }, (ctx) => appType.test(options, ctx));
   } catch (err) {
     // A test reports failure as its answer; it does not fail the request.
     if (err instanceof ApiError && err.code === "plugin_error") result = { ok: false, error: err.message };

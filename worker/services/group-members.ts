@@ -1,4 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
+import { destinationsUsingGroup } from "../destinations/group-usage";
+import type { Env } from "../env";
+import { queueHandOver } from "../groups/hand-over";
 import type { Actor } from "../context";
 import { chunk } from "../db/chunk";
 import { afterPageCursor, encodePageCursor } from "../db/page-cursor";
@@ -100,11 +103,13 @@ const countStatement = (d1: D1Database, tenantId: string, groupId: string, now: 
     .bind(groupId, now, groupId, tenantId);
 
 /**
- * Adds or removes Records of a manual Group by hand, in one transaction with its audit entry. Values
- * that name no Record refuse the whole request, unless the caller says to skip them.
+ * Adds or removes Records of a manual Group by hand, in one transaction with its audit entry, then
+ * hands them to their objects. Values that name no Record refuse the whole request, unless the
+ * caller says to skip them.
  */
 export async function changeManualMembers(
   scope: TenantScope,
+  env: Env,
   actor: Actor,
   requestId: string,
   groupId: string,
@@ -134,6 +139,9 @@ export async function changeManualMembers(
   const results = await d1.batch([...statements, countStatement(d1, scope.tenantId, groupId, now), d1.prepare(audit.sql).bind(...audit.params)]);
   // Each pair's first statement writes one history entry per Record that actually joined or left.
   const changed = results.filter((_, i) => i < statements.length && i % 2 === 0).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  // The Records' objects learn their manual Groups when a Destination follows this one; a Destination
+  // that starts following it later walks its members then.
+  if (changed && (await destinationsUsingGroup(scope, groupId)).length) await queueHandOver(env, scope.tenantId, { recordIds });
   return { changed, unchanged: recordIds.length - changed, skipped: unknown };
 }
 

@@ -47,7 +47,7 @@ export async function previewRules(scope: TenantScope, input: unknown) {
     .bind(...params, PREVIEW_SAMPLE)
     .all<{ id: string; n: number }>();
   const ids = results.map((r) => r.id);
-  const [rows, slots] = ids.length ? await Promise.all([scope.select(records, inArray(records.id, ids)), slotsOf(scope, ids)]) : [[], []];
+  const [rows, slots] = ids.length ? await Promise.all([scope.selectNamed(records, inArray(records.id, ids)), slotsOf(scope, ids)]) : [[], []];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
     count: results[0]?.n ?? 0,

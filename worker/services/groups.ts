@@ -9,6 +9,7 @@ import { newId } from "../ids";
 import type { Env } from "../env";
 import { nextTimeRecalculation, startRecalculation } from "../groups/recalculate";
 import type { RuleBlock } from "../rules/tree";
+import { destinationsUsingGroup } from "../destinations/group-usage";
 import { auditEntry } from "./audit-log";
 import { checkRules } from "./group-rules";
 
@@ -115,6 +116,10 @@ export async function updateGroup(scope: TenantScope, env: Env, actor: Actor, re
 /** Deleting a Group takes its memberships and their history with it; the audit entry keeps what it was. */
 export async function deleteGroup(scope: TenantScope, actor: Actor, requestId: string, groupId: string) {
   const group = await findGroup(scope, groupId);
+  const users = await destinationsUsingGroup(scope, groupId);
+  if (users.length) {
+    throw new ApiError("conflict", `Destinations use the Group: ${users.map((d) => d.name).join(", ")}; change them first`, { destinations: users.map((d) => d.id) });
+  }
   await scope.db.batch([
     scope.delete(groups, eq(groups.id, groupId)),
     auditEntry(scope, actor, requestId, { action: "group.delete", targetType: "group", targetId: groupId, before: publicGroup(group) }),

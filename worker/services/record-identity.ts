@@ -78,7 +78,7 @@ export async function resolveRecord(scope: TenantScope, values: IdentityValue[],
 }
 
 /** The identity values a Record holds, e.g. to show on its page or to key Source reads. */
-export const identitiesOf = (scope: TenantScope, recordIds: string[]) => scope.select(recordIdentities, inArray(recordIdentities.recordId, recordIds));
+export const identitiesOf = (scope: TenantScope, recordIds: string[]) => scope.selectNamed(recordIdentities, inArray(recordIdentities.recordId, recordIds));
 
 export interface ResolveRequest {
   /** The caller's name for this request (e.g. an Import id). */

@@ -11,7 +11,7 @@ import { prepared } from "../db/client";
  * history; the others are deleted. Recorded in the audit log as a change by the pipeline.
  */
 export async function mergeRecords(scope: TenantScope, recordIds: string[], requestId: string): Promise<string> {
-  const found = await scope.select(records, inArray(records.id, recordIds)).orderBy(asc(records.createdAt), asc(records.id));
+  const found = await scope.selectNamed(records, inArray(records.id, recordIds)).orderBy(asc(records.createdAt), asc(records.id));
   if (found.length < 2) return found[0]?.id ?? recordIds[0]!;
   const [survivor, ...others] = found.map((r) => r.id) as [string, ...string[]];
   const d1 = scope.db.$client;

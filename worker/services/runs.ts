@@ -14,6 +14,7 @@ export const publicRun = (r: Run) => ({
   scheduleId: r.scheduleId,
   sourceId: r.sourceId,
   groupId: r.groupId,
+  destinationId: r.destinationId,
   state: r.state,
   reason: r.reason,
   trigger: r.trigger,

@@ -13,13 +13,21 @@ export const publicWorkspace = (t: Tenant) => ({
   name: t.name,
   slug: t.slug,
   importRetentionDays: t.importRetentionDays,
+  exportMaxAttempts: t.exportMaxAttempts,
+  allowPrivateDestinations: t.allowPrivateDestinations,
   createdAt: t.createdAt,
   updatedAt: t.updatedAt,
 });
 
 /** The settings a workspace update may change, as they are shown in its audit entries. */
-type WorkspaceSettings = Pick<Tenant, "name" | "slug" | "importRetentionDays">;
-const settingsOf = (t: Tenant): WorkspaceSettings => ({ name: t.name, slug: t.slug, importRetentionDays: t.importRetentionDays });
+type WorkspaceSettings = Pick<Tenant, "name" | "slug" | "importRetentionDays" | "exportMaxAttempts" | "allowPrivateDestinations">;
+const settingsOf = (t: Tenant): WorkspaceSettings => ({
+  name: t.name,
+  slug: t.slug,
+  importRetentionDays: t.importRetentionDays,
+  exportMaxAttempts: t.exportMaxAttempts,
+  allowPrivateDestinations: t.allowPrivateDestinations,
+});
 
 export async function slugTaken(db: Database, slug: string) {
   const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)).limit(1);
@@ -28,7 +36,7 @@ export async function slugTaken(db: Database, slug: string) {
 
 export function newWorkspaceRows(input: { name: string; slug: string }, ownerId: string) {
   const now = new Date();
-  const tenant: Tenant = { id: newId("ten"), name: input.name, slug: input.slug, importRetentionDays: 30, createdAt: now, updatedAt: now };
+  const tenant: Tenant = { id: newId("ten"), name: input.name, slug: input.slug, importRetentionDays: 30, exportMaxAttempts: 10, allowPrivateDestinations: false, createdAt: now, updatedAt: now };
   const membership: Membership = { id: newId("mem"), tenantId: tenant.id, userId: ownerId, role: "owner", createdAt: now };
   return { tenant, membership };
 }

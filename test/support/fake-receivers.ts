@@ -1,0 +1,72 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestProject } from "vitest/node";
+
+/**
+ * Vitest global setup (runs in Node): a local HTTP server standing in for the outside systems
+ * Destinations send to. `/hooks/<name>` is a webhook receiver that keeps every delivery; tests
+ * script its next answers (a 429 with Retry-After, a 500, a 400 for a batch holding a refused
+ * value) through `/control/<name>` and read what arrived from `/deliveries/<name>`.
+ */
+interface Delivery {
+  at: number;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+}
+
+interface Script {
+  /** Answers given to the next requests, in order, before the receiver accepts again. */
+  answers: { status: number; retryAfter?: string; body?: string }[];
+  /** A batch holding a delivery with this value in any field is refused with 400, as a receiver validating rows would. */
+  refuseValue?: string;
+}
+
+const deliveries = new Map<string, Delivery[]>();
+const scripts = new Map<string, Script>();
+
+async function readBody(req: IncomingMessage) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function receive(name: string, req: IncomingMessage, body: string, res: ServerResponse) {
+  const script = scripts.get(name) ?? { answers: [] };
+  const next = script.answers.shift();
+  const refused = script.refuseValue !== undefined && body.includes(JSON.stringify(script.refuseValue));
+  const status = next?.status ?? (refused ? 400 : 200);
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+  deliveries.set(name, [...(deliveries.get(name) ?? []), { at: Date.now(), headers, body, status }]);
+  if (next) return answer(res, next.status, next.body ?? { error: `scripted ${next.status}` }, next.retryAfter ? { "retry-after": next.retryAfter } : {});
+  if (refused) return answer(res, 400, { error: `a delivery holds the refused value ${script.refuseValue}` });
+  answer(res, 200, { received: true });
+}
+
+export default async function setup(project: TestProject) {
+  const server = createServer(async (req, res) => {
+    const [, kind, name] = (req.url ?? "").split("/");
+    const body = await readBody(req);
+    if (kind === "hooks" && name && req.method === "POST") return receive(name, req, body, res);
+    if (kind === "control" && name && req.method === "POST") {
+      scripts.set(name, JSON.parse(body) as Script);
+      return answer(res, 200, { ok: true });
+    }
+    if (kind === "deliveries" && name && req.method === "GET") return answer(res, 200, { deliveries: deliveries.get(name) ?? [] });
+    answer(res, 404, { error: "no such route" });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  project.provide("receiverUrl", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    receiverUrl: string;
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/**
+ * sync: create, update, and remove Records that leave the collection; additive: create and update
+ * only; enrich: update Records the outside system already has, never create.
+ */
+export const SYNC_MODES = ["sync", "additive", "enrich"] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+
+/** A remote field filled from a Property, stored by the Property's id so renaming its key changes nothing. */
+export interface FieldMapping {
+  remote: string;
+  propertyId: string;
+  /** What the field does with an array Property, from the Destination's field (a list, for fields it does not list). */
+  arrays: "first" | "join" | "list";
+}
+
+/** A Group whose members carry a remote list or tag. */
+export interface GroupListMapping {
+  groupId: string;
+  remote: string;
+}
+
+/** What one Record should look like in one Destination: its mapped fields and the remote lists it is on. */
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** A field's value: one value, a list (array Properties), or null when the Record has no valid value. */
+export const fieldValueSchema = z.union([scalar, z.array(scalar), z.null()]);
+export type FieldValue = z.infer<typeof fieldValueSchema>;
+
+export const exportPayloadSchema = z.object({
+  fields: z.record(z.string(), fieldValueSchema),
+  lists: z.array(z.string()),
+});
+export type ExportPayload = z.infer<typeof exportPayloadSchema>;
+
+export const EXPORT_STATES = ["pending", "sending", "complete", "failed", "canceled"] as const;
+export type ExportState = (typeof EXPORT_STATES)[number];

@@ -1,0 +1,219 @@
+import { eq } from "drizzle-orm";
+import { SendError, type DestinationLimits, type ExportItem, type ExportOutcome } from "../../plugins/contract";
+import { destinationObjectName } from "../../durable-objects/destination-object";
+import { recordObjectName } from "../../durable-objects/record-object";
+import { createDb } from "../db/client";
+import { destinations, type Destination } from "../db/destinations-schema";
+import { tenants } from "../db/schema";
+import { TenantScope } from "../db/tenant-scope";
+import { destinationRuntime, type DestinationRuntime } from "../destinations/runtime";
+import type { ExportPayload } from "../destinations/types";
+import type { Env } from "../env";
+import { newId } from "../ids";
+import { log } from "../log";
+import { findApp } from "../services/apps";
+import { retryDelayMs, statesBefore } from "./states";
+
+/** How long a consumer waits for a permit before leaving the batch to a later message. */
+const MAX_PERMIT_WAIT_MS = 5_000;
+/** How long one request to a Destination may take before it counts as a failed, retryable attempt. */
+const SEND_TIMEOUT_MS = 30_000;
+
+interface Claimed {
+  id: string;
+  record_id: string;
+  to_delete: number;
+  new_payload: string;
+  attempts: number;
+  revision: number;
+}
+
+/**
+ * Takes up to `limit` due Exports of a Destination for sending, in one conditional update: a Record
+ * with an Export already sending waits, so one Record's changes reach the Destination in order.
+ */
+async function claimDue(d1: D1Database, tenantId: string, destinationId: string, limit: number, now: number) {
+  const { results } = await d1
+    .prepare(
+      `update exports set state = 'sending', attempts = attempts + 1, updated_at = ?3
+       where id in (
+         select e.id from exports e
+         where e.destination_id = ?1 and e.tenant_id = ?2 and e.state = 'pending' and e.kind = 'record' and e.next_attempt_at <= ?3
+           and not exists (select 1 from exports s where s.record_id = e.record_id and s.destination_id = e.destination_id and s.state = 'sending')
+         order by e.next_attempt_at limit ?4)
+       and state in (${statesBefore("sending")})
+       returning id, record_id, to_delete, new_payload, attempts, revision`,
+    )
+    .bind(destinationId, tenantId, now, limit)
+    .all<Claimed>();
+  return results;
+}
+
+/** What the Destination was last sent for each Record: the base for list changes, and the remote id. */
+async function lastSent(d1: D1Database, destinationId: string, recordIds: string[]) {
+  const { results } = await d1
+    .prepare("select record_id, payload, remote_id from destination_records where destination_id = ? and record_id in (select value from json_each(?))")
+    .bind(destinationId, JSON.stringify(recordIds))
+    .all<{ record_id: string; payload: string; remote_id: string | null }>();
+  return new Map(results.map((r) => [r.record_id, { payload: JSON.parse(r.payload) as ExportPayload, remoteId: r.remote_id }]));
+}
+
+const minus = (a: string[], b: string[]) => a.filter((x) => !b.includes(x));
+
+function itemOf(row: Claimed, last: { payload: ExportPayload; remoteId: string | null } | undefined, destination: Destination): ExportItem {
+  const next = JSON.parse(row.new_payload) as ExportPayload;
+  const before = last?.payload.lists ?? [];
+  if (row.to_delete) {
+    return { exportId: row.id, recordId: row.record_id, action: "delete", fields: last?.payload.fields ?? next.fields, lists: { all: [], add: [], remove: before }, remoteId: last?.remoteId ?? null };
+  }
+  return {
+    exportId: row.id,
+    recordId: row.record_id,
+    action: destination.syncMode === "enrich" ? "update" : "upsert",
+    fields: next.fields,
+    lists: { all: next.lists, add: minus(next.lists, before), remove: minus(before, next.lists) },
+    remoteId: last?.remoteId ?? null,
+  };
+}
+
+const permitsOf = (env: Env, destination: Destination) => env.DESTINATIONS.get(env.DESTINATIONS.idFromName(destinationObjectName(destination.tenantId, destination.id)));
+
+/** Waits for a permit from the Destination's object: 0 once granted, or the wait that would be too long for this message. */
+async function permit(env: Env, destination: Destination, limits: DestinationLimits, leaseId: string): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const { waitMs } = await permitsOf(env, destination).acquire(limits, leaseId);
+    if (waitMs === 0) return 0;
+    if (Date.now() - started + waitMs > MAX_PERMIT_WAIT_MS) return waitMs;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+const failAll = (items: ExportItem[], error: string, retryable: boolean, retryAfterMs?: number) =>
+  new Map<string, ExportOutcome>(items.map((i) => [i.exportId, { ok: false, error, retryable, retryAfterMs }]));
+
+/**
+ * Sends items in one request under a permit. A request refused as a whole for its content is split
+ * in halves until the rows at fault stand alone; a retryable refusal (throttled, a server error, no
+ * connection) comes back for every row, with the wait the system asked for.
+ */
+async function sendParts(env: Env, runtime: DestinationRuntime, destination: Destination, items: ExportItem[], granted?: string): Promise<Map<string, ExportOutcome>> {
+  const stub = permitsOf(env, destination);
+  const limits = runtime.destinationType.limits(runtime.appOptions, runtime.destinationOptions);
+  const leaseId = granted ?? newId("exp");
+  if (!granted && (await permit(env, destination, limits, leaseId)) > 0) return failAll(items, "Still waiting for the Destination's rate limit", true);
+  let retryAfterMs: number | undefined;
+  try {
+    const answered = await runtime.destinationType.send(runtime.appOptions, runtime.destinationOptions, items, { ...runtime.base, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    for (const outcome of answered.values()) if (!outcome.ok && outcome.retryAfterMs) retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
+    return new Map(items.map((i) => [i.exportId, answered.get(i.exportId) ?? { ok: false, error: "The Destination gave no answer for this Export", retryable: true }]));
+  } catch (err) {
+    const refusal = err instanceof SendError ? err : new SendError(err instanceof Error ? err.message : String(err), true);
+    retryAfterMs = refusal.details.retryAfterMs;
+    if (refusal.retryable || items.length === 1) return failAll(items, refusal.message, refusal.retryable, retryAfterMs);
+    // The halves need permits of their own: this one goes back first, or a concurrency of one would wait on itself.
+    await stub.release(leaseId);
+    const half = Math.ceil(items.length / 2);
+    const first = await sendParts(env, runtime, destination, items.slice(0, half));
+    return new Map([...first, ...(await sendParts(env, runtime, destination, items.slice(half)))]);
+  } finally {
+    await stub.release(leaseId, retryAfterMs);
+  }
+}
+
+/** The statements storing each Export's outcome, and what the Destination now holds for its Record. */
+function outcomeStatements(d1: D1Database, destination: Destination, rows: Claimed[], items: Map<string, ExportItem>, outcomes: Map<string, ExportOutcome>, maxAttempts: number, now: number) {
+  const statements: D1PreparedStatement[] = [];
+  const failedForGood: Claimed[] = [];
+  for (const row of rows) {
+    const outcome = outcomes.get(row.id)!;
+    const item = items.get(row.id)!;
+    if (outcome.ok) {
+      const reason = outcome.skipped ?? (item.action === "delete" ? "Removed" : "Sent");
+      statements.push(
+        d1
+          .prepare(`update exports set state = 'complete', reason = ?, response = ?, error = null, updated_at = ?, finished_at = ? where id = ? and state in (${statesBefore("complete")})`)
+          .bind(reason, JSON.stringify(outcome.summary ?? {}), now, now, row.id),
+      );
+      if (item.action === "delete") {
+        statements.push(d1.prepare("delete from destination_records where destination_id = ? and record_id = ?").bind(destination.id, row.record_id));
+      } else if (!outcome.skipped) {
+        statements.push(
+          d1
+            .prepare(
+              `insert into destination_records (tenant_id, destination_id, record_id, payload, remote_id, sent_at) values (?, ?, ?, ?, ?, ?)
+               on conflict (destination_id, record_id) do update set payload = excluded.payload, remote_id = coalesce(excluded.remote_id, destination_records.remote_id), sent_at = excluded.sent_at`,
+            )
+            .bind(destination.tenantId, destination.id, row.record_id, row.new_payload, outcome.remoteId ?? null, now),
+        );
+      }
+    } else if (outcome.retryable && row.attempts < maxAttempts) {
+      // A newer change waiting for the same Record carries the whole payload; this one gives way to it.
+      statements.push(
+        d1
+          .prepare(
+            `update exports set
+               state = case when exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.state = 'pending') then 'canceled' else 'pending' end,
+               reason = case when exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.state = 'pending') then 'Superseded by a newer change' else null end,
+               next_attempt_at = ?, error = ?, updated_at = ?
+             where id = ? and state = 'sending'`,
+          )
+          .bind(now + retryDelayMs(row.attempts, outcome.retryAfterMs), outcome.error, now, row.id),
+      );
+    } else {
+      const reason = outcome.retryable ? `Failed after ${row.attempts} attempts: ${outcome.error}` : outcome.error;
+      statements.push(
+        d1
+          .prepare(`update exports set state = 'failed', error = ?, reason = ?, updated_at = ?, finished_at = ? where id = ? and state in (${statesBefore("failed")})`)
+          .bind(outcome.error, reason, now, now, row.id),
+      );
+      failedForGood.push(row);
+    }
+  }
+  return { statements, failedForGood };
+}
+
+/**
+ * Sends one batch of a Destination's due Exports and stores every outcome. Another message is
+ * queued while more are due now; retries that are due later are picked up by the minute's sweep.
+ */
+export async function sendExports(env: Env, tenantId: string, destinationId: string) {
+  const scope = new TenantScope(createDb(env.DB), tenantId);
+  const destination = await scope.findOne(destinations, eq(destinations.id, destinationId));
+  const tenant = await scope.db.select({ maxAttempts: tenants.exportMaxAttempts }).from(tenants).where(eq(tenants.id, tenantId)).get();
+  if (!destination || !tenant) return;
+  const runtime = await destinationRuntime(env, await findApp(scope, destination.appId), destination);
+  const limits = runtime.destinationType.limits(runtime.appOptions, runtime.destinationOptions);
+  // The permit comes before the claim, so Exports are never taken (and an attempt counted) only to wait.
+  const leaseId = newId("exp");
+  const waitMs = await permit(env, destination, limits, leaseId);
+  if (waitMs > 0) return env.EXPORTS.send({ kind: "send-exports", tenantId, destinationId }, { delaySeconds: Math.ceil(waitMs / 1000) });
+  const rows = await claimDue(env.DB, tenantId, destinationId, limits.batchSize, Date.now());
+  if (!rows.length) return permitsOf(env, destination).release(leaseId);
+  const sent = await lastSent(env.DB, destinationId, rows.map((r) => r.record_id));
+  const items = new Map(rows.map((r) => [r.id, itemOf(r, sent.get(r.record_id), destination)]));
+  // Removing a Record the Destination never received needs no request.
+  const outcomes = new Map<string, ExportOutcome>();
+  const toSend: ExportItem[] = [];
+  for (const item of items.values()) {
+    if (item.action === "delete" && !sent.has(item.recordId)) outcomes.set(item.exportId, { ok: true, skipped: "Never sent, so nothing to remove" });
+    else toSend.push(item);
+  }
+  if (toSend.length) for (const [id, outcome] of await sendParts(env, runtime, destination, toSend, leaseId)) outcomes.set(id, outcome);
+  else await permitsOf(env, destination).release(leaseId);
+  const { statements, failedForGood } = outcomeStatements(env.DB, destination, rows, items, outcomes, tenant.maxAttempts, Date.now());
+  await env.DB.batch(statements);
+  // Their objects decided payloads the Destination never got: they forget them, so the next change sends everything again.
+  for (const row of failedForGood) {
+    await env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, row.record_id))).forgetExport(destinationId, row.revision);
+  }
+  const failures = [...outcomes.values()].filter((o) => !o.ok).length;
+  log("debug", "sent exports", { tenantId, destinationId, exports: rows.length, failures });
+  if (rows.length === limits.batchSize) await env.EXPORTS.send({ kind: "send-exports", tenantId, destinationId });
+}
+
+/** Queues a send for each Destination that has new Exports. */
+export async function nudgeDestinations(env: Env, tenantId: string, destinationIds: Iterable<string>) {
+  const ids = [...new Set(destinationIds)];
+  if (ids.length) await env.EXPORTS.sendBatch(ids.map((destinationId) => ({ body: { kind: "send-exports" as const, tenantId, destinationId } })));
+}

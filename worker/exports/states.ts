@@ -1,0 +1,32 @@
+import type { ExportState } from "../destinations/types";
+
+/**
+ * Where an Export may go from each state. `sending → pending` is a retry after a failed attempt;
+ * `failed → pending` is a retry asked for by hand. Every update names the states it moves from.
+ */
+export const EXPORT_TRANSITIONS: Record<ExportState, readonly ExportState[]> = {
+  pending: ["sending", "canceled"],
+  sending: ["complete", "failed", "pending"],
+  complete: [],
+  failed: ["pending"],
+  canceled: [],
+};
+
+/** The states an Export may move to `to` from, as a SQL list. */
+export const statesBefore = (to: ExportState) =>
+  (Object.keys(EXPORT_TRANSITIONS) as ExportState[])
+    .filter((from) => EXPORT_TRANSITIONS[from].includes(to))
+    .map((s) => `'${s}'`)
+    .join(", ");
+
+/** The first retry waits this long; each next one twice as long, so 10 attempts span about a day. */
+const FIRST_RETRY_MS = 3 * 60_000;
+
+/**
+ * When a failed attempt is tried again: exponential backoff with ±20% jitter (so Exports that failed
+ * together do not all come back together), and never sooner than the outside system asked.
+ */
+export function retryDelayMs(attempts: number, retryAfterMs: number | undefined, random = Math.random()): number {
+  const backoff = FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1) * (0.8 + 0.4 * random);
+  return Math.round(Math.max(backoff, retryAfterMs ?? 0));
+}
