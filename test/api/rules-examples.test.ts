@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Slot } from "../../worker/pipeline/record-state";
 import type { PropertyType } from "../../worker/properties/types";
+import { compileToIdSet } from "../../worker/rules/compile-set-sql";
 import { compileToSql } from "../../worker/rules/compile-sql";
 import { explainRecord } from "../../worker/rules/explain";
 import { shiftTime } from "../../worker/rules/relative-dates";
@@ -77,7 +78,7 @@ async function expectMembers(input: RuleBlockInput, expected: string[]) {
   const tree = validated(input);
   const ctx = { tenantId, propertiesByKey: properties, now: NOW };
   const sorted = [...expected].sort();
-  expect({ ...(await membersBySql(tree, ctx)), predicate: membersByPredicate(tree, ctx, RECORDS) }).toEqual({ probe: sorted, sets: sorted, predicate: sorted });
+  expect({ ...(await membersBySql(tree, ctx)), predicate: membersByPredicate(tree, ctx, RECORDS) }).toEqual({ probe: sorted, sets: sorted, idSet: sorted, predicate: sorted });
 }
 
 const only = (rule: RuleInput, expected: string[]) => expectMembers({ match: "all", rules: [rule] }, expected);
@@ -272,6 +273,24 @@ describe("the SQL", () => {
   it("for a whole workspace, gathers each rule's Records from the value index alone", async () => {
     const plan = await planOf("sets");
     expect(plan.match(/SEARCH rp USING COVERING INDEX record_properties_property_value_idx \(property_id=\?/g)).toHaveLength(3);
+  });
+
+  it("counts a preview from the rules' sets of Records alone, without reading the Records", async () => {
+    const tree = validated({
+      match: "all",
+      rules: [
+        { property: "country", operator: "equals", value: "US" },
+        { property: "ltv", operator: "gt", value: 100 },
+        { match: "any", rules: [{ property: "tags", operator: "equals", value: "vip" }, { property: "email", operator: "not_exists" }] },
+      ],
+    });
+    const { sql, params } = compileToIdSet(tree, { tenantId, propertiesByKey: properties, now: NOW });
+    const { results } = await env.DB.prepare(`explain query plan select count(*) from (${sql})`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail).join("\n");
+    expect(plan.match(/SEARCH rp USING COVERING INDEX record_properties_property_value_idx \(property_id=\?/g)).toHaveLength(4);
+    expect(plan).not.toMatch(/\b(SCAN|SEARCH) r\b/);
   });
 
   it("only ever finds the workspace's own Records", async () => {

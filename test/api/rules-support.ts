@@ -4,6 +4,7 @@ import { newId } from "../../worker/ids";
 import type { Slot } from "../../worker/pipeline/record-state";
 import { coerce } from "../../worker/properties/coerce";
 import type { PropertyType } from "../../worker/properties/types";
+import { compileToIdSet } from "../../worker/rules/compile-set-sql";
 import { compileToSql, type SqlContext } from "../../worker/rules/compile-sql";
 import { compilePredicate } from "../../worker/rules/predicate";
 import type { RuleBlock } from "../../worker/rules/tree";
@@ -78,16 +79,23 @@ export async function storeRecords(tenantId: string, properties: Catalog, record
   await env.DB.batch(statements);
 }
 
-/** The members D1 finds with each way of reading values: per Record (recalculations) and as sets (previews). */
-export async function membersBySql(tree: RuleBlock, ctx: Omit<SqlContext, "strategy">): Promise<Record<"probe" | "sets", string[]>> {
-  const members = async (strategy: SqlContext["strategy"]) => {
-    const { sql, params } = compileToSql(tree, { ...ctx, strategy });
-    const { results } = await env.DB.prepare(`select r.id from records r where ${sql}`)
+/**
+ * The members D1 finds with each way of reading values: per Record (recalculations), as sets a
+ * Record is tested against (a preview's sample), and from the sets alone (a preview's count).
+ */
+export async function membersBySql(tree: RuleBlock, ctx: Omit<SqlContext, "strategy">): Promise<Record<"probe" | "sets" | "idSet", string[]>> {
+  const ids = async (sql: string, params: string[]) => {
+    const { results } = await env.DB.prepare(sql)
       .bind(...params)
       .all<{ id: string }>();
     return results.map((r) => r.id).sort();
   };
-  return { probe: await members("probe"), sets: await members("sets") };
+  const where = (strategy: SqlContext["strategy"]) => {
+    const { sql, params } = compileToSql(tree, { ...ctx, strategy });
+    return ids(`select r.id from records r where ${sql}`, params);
+  };
+  const idSet = compileToIdSet(tree, ctx);
+  return { probe: await where("probe"), sets: await where("sets"), idSet: await ids(idSet.sql, idSet.params) };
 }
 
 /** The members Records' objects would find, each testing itself. */

@@ -30,7 +30,7 @@ export interface CompiledSql {
 }
 
 /** The constants of one statement, each stored once and referred to by its index in the ?1 array. */
-class Constants {
+export class Constants {
   readonly list: (Constant | Constant[])[] = [];
   private readonly index = new Map<string, number>();
 
@@ -49,7 +49,7 @@ class Constants {
 }
 
 /** Compares with instr/substr, not LIKE: LIKE ignores ASCII case in SQLite and treats % and _ as wildcards. */
-function testSql(test: Test, raw: string, ordered: string, c: Constants): string {
+export function testSql(test: Test, raw: string, ordered: string, c: Constants): string {
   switch (test.kind) {
     case "equals":
       return `${raw} = ${c.one(test.value)}`;
@@ -72,7 +72,7 @@ function testSql(test: Test, raw: string, ordered: string, c: Constants): string
   }
 }
 
-const ORDERED = { text: "rp.value", integer: "cast(rp.value as integer)", real: "cast(rp.value as real)" } as const;
+export const ORDERED = { text: "rp.value", integer: "cast(rp.value as integer)", real: "cast(rp.value as real)" } as const;
 
 /** Where a Record holds a valid value of one Property passing `where`: per Record through its index, or as one set of Records. */
 type Holds = (propertyId: string, where?: string) => string;
@@ -89,15 +89,18 @@ function setHolds(c: Constants, tenant: string): Holds {
     `(r.id in (select rp.record_id from record_properties rp indexed by record_properties_property_value_idx where rp.property_id = ${c.one(propertyId)} and rp.value is not null and rp.tenant_id = ${tenant}${where ? ` and ${where}` : ""}))`;
 }
 
+/** A rule on the Record's created-at, over `records r`. */
+export function createdAtSql(condition: Condition, c: Constants): string {
+  if ("presence" in condition) return condition.presence === "exists" ? "r.created_at is not null" : "r.created_at is null";
+  const test = `(${testSql(condition.test, "r.created_at", "r.created_at", c)})`;
+  const passes = condition.negate ? `not ${test}` : test;
+  return condition.quantifier === "any" ? passes : `not (${passes})`;
+}
+
 /** The SQL twin of predicate's conditionPredicate. */
 function conditionSql(condition: Condition, properties: SqlContext["propertiesByKey"], holds: Holds, c: Constants): string {
   const target: Target = condition.target;
-  if (target.kind === "created_at") {
-    if ("presence" in condition) return condition.presence === "exists" ? "r.created_at is not null" : "r.created_at is null";
-    const test = `(${testSql(condition.test, "r.created_at", "r.created_at", c)})`;
-    const passes = condition.negate ? `not ${test}` : test;
-    return condition.quantifier === "any" ? passes : `not (${passes})`;
-  }
+  if (target.kind === "created_at") return createdAtSql(condition, c);
   const id = properties.get(target.key)!.id;
   if ("presence" in condition) return condition.presence === "exists" ? holds(id) : `not ${holds(id)}`;
   const test = `(${testSql(condition.test, "rp.value", ORDERED[target.scale], c)})`;

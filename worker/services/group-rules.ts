@@ -6,6 +6,7 @@ import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { ruleProperties } from "../groups/calculated";
 import { startRecalculation } from "../groups/recalculate";
+import { compileToIdSet } from "../rules/compile-set-sql";
 import { compileToSql } from "../rules/compile-sql";
 import { explainRecord, type ExplainRecord } from "../rules/explain";
 import type { RuleBlock } from "../rules/tree";
@@ -40,17 +41,20 @@ async function valuesOf(scope: TenantScope, recordId: string, props: readonly Pr
 export async function previewRules(scope: TenantScope, input: unknown) {
   const props = await scope.select(properties);
   const tree = checkRules(input, props);
-  const { sql, params } = compileToSql(tree, { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now(), strategy: "sets" });
-  // The count rides on the sample's rows, so the rules are evaluated over the workspace once, not twice.
-  const { results } = await scope.db.$client
-    .prepare(`select r.id, count(*) over () as n from records r where ${sql} order by r.created_at desc, r.id limit ?2`)
-    .bind(...params, PREVIEW_SAMPLE)
-    .all<{ id: string; n: number }>();
-  const ids = results.map((r) => r.id);
+  const ctx = { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now() };
+  // The count comes from the rules' sets of Records alone; the sample walks Records newest first and
+  // stops at the tenth match. Together they read far less than testing every Record once for both.
+  const counted = compileToIdSet(tree, ctx);
+  const sampled = compileToSql(tree, { ...ctx, strategy: "sets" });
+  const [total, sample] = await scope.db.$client.batch<{ n?: number; id?: string }>([
+    scope.db.$client.prepare(`select count(*) as n from (${counted.sql})`).bind(...counted.params),
+    scope.db.$client.prepare(`select r.id from records r where ${sampled.sql} order by r.created_at desc, r.id limit ?2`).bind(...sampled.params, PREVIEW_SAMPLE),
+  ]);
+  const ids = sample!.results.map((r) => r.id!);
   const [rows, slots] = ids.length ? await Promise.all([scope.selectNamed(records, inArray(records.id, ids)), slotsOf(scope, ids)]) : [[], []];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
-    count: results[0]?.n ?? 0,
+    count: total!.results[0]!.n!,
     sample: ids.map((id) => {
       const listed = listedRecord(byId.get(id)!, props, slots.filter((s) => s.recordId === id));
       return { id, createdAt: listed.createdAt, values: listed.properties };
