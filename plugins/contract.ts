@@ -255,6 +255,43 @@ export class SendError extends Error {
   }
 }
 
+/**
+ * Whether a URL points into a private network: loopback, link-local, RFC 1918 and unique-local
+ * addresses, and names that only mean this machine. Only literal addresses and such names can be
+ * told here (a Worker cannot resolve names), which covers the usual ways of aiming a webhook inward.
+ */
+export function isPrivateAddress(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
+  const v4 = host.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (host.includes(":")) {
+    return host === "::1" || host === "::" || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host) || host.startsWith("::ffff:");
+  }
+  return false;
+}
+
+/** The URL an HTTP Destination may call: refused (not retried) when it points inward and the workspace has not allowed that. */
+export function outboundUrl(raw: string, ctx: PluginContext): URL {
+  const url = new URL(raw);
+  if (!ctx.allowPrivateNetwork && isPrivateAddress(url)) {
+    throw new SendError(`${url.host} is a private or loopback address; the workspace setting allowPrivateDestinations lets Destinations reach it (meant for local development)`, false);
+  }
+  return url;
+}
+
+/** Retry-After as milliseconds: it may give seconds or an HTTP date. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
 export interface DestinationType<AppOptions = unknown, DestinationOptions = unknown> {
   type: string;
   displayName: string;

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { defineAppType, defineDestinationType, definePlugin, SendError, type ExportItem, type ExportOutcome, type PluginContext } from "../contract";
-import { isPrivateAddress } from "./address";
+import { defineAppType, defineDestinationType, definePlugin, outboundUrl, retryAfterMs, SendError, type ExportItem, type ExportOutcome, type PluginContext } from "../contract";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 
 const headersSchema = z
@@ -32,30 +31,13 @@ type WebhookDestination = z.infer<typeof destinationOptionsSchema>;
 /** Deliveries per request when batched. */
 const BATCH_SIZE = 100;
 
-function checkedUrl(app: WebhookApp, ctx: PluginContext): URL {
-  const url = new URL(app.url);
-  if (!ctx.allowPrivateNetwork && isPrivateAddress(url)) {
-    throw new SendError(`${url.host} is a private or loopback address; the workspace setting allowPrivateDestinations lets webhooks reach it (meant for local development)`, false);
-  }
-  return url;
-}
-
-/** Seconds or an HTTP date, as Retry-After may give either. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 const deliveryOf = (item: ExportItem) => ({ id: item.exportId, action: item.action, record_id: item.recordId, fields: item.fields, lists: item.lists });
 
 /** Per-row answers a receiver may give: `{ "results": [{ "id", "ok", "error" }] }`. */
 const rowAnswers = z.object({ results: z.array(z.object({ id: z.string(), ok: z.boolean(), error: z.string().optional() })) });
 
 async function post(app: WebhookApp, body: string, ctx: PluginContext): Promise<Response> {
-  const url = checkedUrl(app, ctx);
+  const url = outboundUrl(app.url, ctx);
   const headers = { ...app.headers, "content-type": "application/json", [SIGNATURE_HEADER]: await signatureHeader(app.secret, Math.floor(Date.now() / 1000), body) };
   ctx.onQuery?.(`POST ${url.origin}${url.pathname}`);
   try {

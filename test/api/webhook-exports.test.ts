@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { recordObjectName } from "../../durable-objects/record-object";
 import { signatureOf } from "../../plugins/webhook/signature";
-import { sendExports } from "../../worker/exports/send";
 import { api, createKey, type Caller } from "../support/api";
+import { exportsBecome, exportsTo, retryNow as retryExportsNow } from "../support/exports";
 import { importPeople as importPeopleWith } from "../support/import-people";
 import { pushWorkspace } from "../support/push-workspace";
 
@@ -44,25 +44,8 @@ async function webhookDestination(name: string, script: Record<string, unknown> 
 type Delivery = { headers: Record<string, string>; body: string; status: number };
 const deliveriesTo = async (name: string) => ((await (await fetch(`${receiver}/deliveries/${name}`)).json()) as { deliveries: Delivery[] }).deliveries;
 
-type ExportRow = { id: string; record_id: string; state: string; attempts: number; error: string | null; reason: string | null; next_attempt_at: number };
-const exportsTo = async (destinationId: string) =>
-  (await env.DB.prepare("select id, record_id, state, attempts, error, reason, next_attempt_at from exports where destination_id = ? order by created_at, id").bind(destinationId).all<ExportRow>()).results;
-
-async function exportsBecome(destinationId: string, done: (rows: ExportRow[]) => boolean) {
-  let rows: ExportRow[] = [];
-  for (let i = 0; i < 300; i++) {
-    rows = await exportsTo(destinationId);
-    if (done(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Exports did not get there: ${JSON.stringify(rows)}`);
-}
-
 /** As if the retries' waits were over: their time comes now, and the consumer runs. */
-async function retryNow(destinationId: string) {
-  await env.DB.prepare("update exports set next_attempt_at = ? where destination_id = ? and state = 'pending'").bind(Date.now(), destinationId).run();
-  await sendExports(env, tenantId, destinationId);
-}
+const retryNow = (destinationId: string) => retryExportsNow(tenantId, destinationId);
 
 beforeAll(async () => {
   const ws = await pushWorkspace("webhookexports");

@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
+import { answer, readBody } from "../fakes/http.mjs";
+import { createHubspotFake } from "../fakes/hubspot.mjs";
+import { createMailchimpFake } from "../fakes/mailchimp.mjs";
 
 /**
  * Vitest global setup (runs in Node): a local HTTP server standing in for the outside systems
  * Destinations send to. `/hooks/<name>` is a webhook receiver that keeps every delivery; tests
  * script its next answers (a 429 with Retry-After, a 500, a 400 for a batch holding a refused
- * value) through `/control/<name>` and read what arrived from `/deliveries/<name>`.
+ * value) through `/control/<name>` and read what arrived from `/deliveries/<name>`. The fakes of
+ * SaaS APIs are mounted under their own names, e.g. Mailchimp's API at `/mailchimp/3.0`.
  */
 interface Delivery {
   at: number;
@@ -25,17 +29,6 @@ interface Script {
 const deliveries = new Map<string, Delivery[]>();
 const scripts = new Map<string, Script>();
 
-async function readBody(req: IncomingMessage) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-}
-
 function receive(name: string, req: IncomingMessage, body: string, res: ServerResponse) {
   const script = scripts.get(name) ?? { answers: [] };
   const next = script.answers.shift();
@@ -48,10 +41,16 @@ function receive(name: string, req: IncomingMessage, body: string, res: ServerRe
   answer(res, 200, { received: true });
 }
 
+/** The SaaS fakes by the first segment of their path. */
+const FAKES = { mailchimp: createMailchimpFake(), hubspot: createHubspotFake() };
+
 export default async function setup(project: TestProject) {
   const server = createServer(async (req, res) => {
-    const [, kind, name] = (req.url ?? "").split("/");
+    const url = new URL(req.url ?? "/", "http://fake");
+    const [, kind, name] = url.pathname.split("/");
     const body = await readBody(req);
+    const fake = FAKES[kind as keyof typeof FAKES];
+    if (fake) return fake.handle(req, res, url.pathname.slice(kind!.length + 1), url.searchParams, body);
     if (kind === "hooks" && name && req.method === "POST") return receive(name, req, body, res);
     if (kind === "control" && name && req.method === "POST") {
       scripts.set(name, JSON.parse(body) as Script);

@@ -1,6 +1,8 @@
 import type { AppType, DestinationType, OptionSpec, Plugin, SourceType } from "../../plugins/contract";
 import { csvPlugin } from "../../plugins/csv";
+import { hubspotPlugin } from "../../plugins/hubspot";
 import { inspectorPlugin } from "../../plugins/inspector";
+import { mailchimpPlugin } from "../../plugins/mailchimp";
 import { webhookPlugin } from "../../plugins/webhook";
 import { mysqlPlugin } from "../../plugins/mysql";
 import { postgresPlugin } from "../../plugins/postgres";
@@ -9,7 +11,7 @@ import { samplePlugin } from "../../plugins/sample";
 import { ApiError } from "../errors";
 
 /** The installed plugins. Adding a plugin is adding it here. */
-export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin, inspectorPlugin, webhookPlugin];
+export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin, inspectorPlugin, webhookPlugin, mailchimpPlugin, hubspotPlugin];
 
 export function findAppType(pluginName: string, type: string): { plugin: Plugin; appType: AppType } {
   const plugin = PLUGINS.find((p) => p.name === pluginName);
