@@ -1,27 +1,27 @@
 // Runs Groupflow locally: applies the database migrations, starts the API Worker and the UI,
-// makes sure a demo workspace exists, and says where everything is.
+// fills a demo workspace (and runs its webhook receiver), and says where everything is.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { startReceiver } from "./demo/receiver.mjs";
+import { DEMO, seedDemoWorkspace } from "./demo/workspace.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const apiPort = Number(process.env.GROUPFLOW_API_PORT ?? 8787);
 const webPort = Number(process.env.GROUPFLOW_WEB_PORT ?? 5173);
+const receiverPort = Number(process.env.GROUPFLOW_RECEIVER_PORT ?? 8788);
+const demoCustomers = Number(process.env.GROUPFLOW_DEMO_CUSTOMERS ?? 200);
 const stateDir = process.env.GROUPFLOW_STATE_DIR ? path.resolve(process.env.GROUPFLOW_STATE_DIR) : null;
 const persist = stateDir ? ["--persist-to", stateDir] : [];
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const webUrl = `http://127.0.0.1:${webPort}`;
+const receiverUrl = `http://127.0.0.1:${receiverPort}`;
+/** Shared by the demo's webhook Destination and its receiver; it guards nothing outside this machine. */
+const RECEIVER_SECRET = "groupflow-demo-receiver-secret";
 const STARTUP_TIMEOUT_MS = 120_000;
 
-const DEMO = {
-  name: "Demo Owner",
-  email: "demo@groupflow.local",
-  password: "groupflow-demo",
-  workspaceName: "Demo Workspace",
-  workspaceSlug: "demo",
-};
 
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const children = new Set();
@@ -97,18 +97,6 @@ async function waitFor(what, url) {
   }
 }
 
-async function ensureDemoWorkspace() {
-  const response = await fetch(`${apiUrl}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(DEMO),
-  });
-  // 409: the demo account is already there from an earlier start.
-  if (response.status !== 201 && response.status !== 409) {
-    await fail(`creating the demo workspace failed with ${response.status}: ${await response.text()}`);
-  }
-}
-
 function portFree(port) {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -121,6 +109,7 @@ function portFree(port) {
 for (const [what, port, variable] of [
   ["the API", apiPort, "GROUPFLOW_API_PORT"],
   ["the UI", webPort, "GROUPFLOW_WEB_PORT"],
+  ["the demo's webhook receiver", receiverPort, "GROUPFLOW_RECEIVER_PORT"],
 ]) {
   if (!(await portFree(port))) await fail(`port ${port} for ${what} is in use (is Groupflow already running?); choose another with ${variable}`);
 }
@@ -142,7 +131,13 @@ for (const [name, child] of [["the API", api], ["the UI", web]]) {
 
 await waitFor("The API", `${apiUrl}/health`);
 await waitFor("The UI", `${webUrl}/login`);
-await ensureDemoWorkspace();
+await startReceiver({ port: receiverPort, secret: RECEIVER_SECRET, log: (line) => console.log(`[receiver] ${line}`) });
+try {
+  const seeded = await seedDemoWorkspace({ apiUrl, demo: DEMO, receiverUrl, receiverSecret: RECEIVER_SECRET, customers: demoCustomers });
+  console.log(`[demo] ${seeded}`);
+} catch (error) {
+  await fail(`filling the demo workspace failed: ${error.message}`);
+}
 
 // Cron Triggers do not fire by themselves in local development; this stands in for the platform's
 // every-minute trigger so due Schedules run and stalled work is swept, as they would when deployed.
@@ -163,6 +158,7 @@ if (!stopping) {
   API    ${apiUrl}/api/v1   (also at ${webUrl}/api/v1)
 
   Demo log-in   ${DEMO.email} / ${DEMO.password}
+  Receiver      ${receiverUrl}/deliveries   (what the demo's webhook Destination delivered)
 
   Create an API key on ${webUrl}/api-keys, then:
     curl -H "Authorization: Bearer gf_live_..." ${webUrl}/api/v1/workspace

@@ -12,12 +12,20 @@ export class ApiSession {
   ) {}
 
   static async signUp(person: Person): Promise<ApiSession> {
-    const response = await fetch(`${uiUrl()}/api/v1/auth/signup`, {
+    return ApiSession.start("signup", person, 201);
+  }
+
+  static async logIn(email: string, password: string): Promise<ApiSession> {
+    return ApiSession.start("login", { email, password }, 200);
+  }
+
+  private static async start(route: "signup" | "login", body: object, expected: number): Promise<ApiSession> {
+    const response = await fetch(`${uiUrl()}/api/v1/auth/${route}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(person),
+      body: JSON.stringify(body),
     });
-    if (response.status !== 201) throw new Error(`Signing up ${person.email} failed: ${response.status} ${await response.text()}`);
+    if (response.status !== expected) throw new Error(`${route} failed: ${response.status} ${await response.text()}`);
     // The session cookie is the only one the API sets.
     const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
     const { csrfToken } = (await response.json()) as { csrfToken: string };

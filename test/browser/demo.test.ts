@@ -1,0 +1,42 @@
+import { describe, expect, inject, it } from "vitest";
+import { DEMO } from "../../scripts/demo/workspace.mjs";
+import { ApiSession } from "./support/api";
+import { useBrowser } from "./support/browser";
+import { logIn } from "./support/people";
+import { textOf } from "./support/text";
+
+type Destination = { id: string; name: string; groupId: string; exports: Record<string, number> };
+type Delivery = { action: string; fields: Record<string, unknown> };
+
+describe("the local demo", () => {
+  const browser = useBrowser();
+
+  it("starts with the sample customers flowing through Properties and Groups into the Inspector and a signed webhook", async () => {
+    const page = await browser.newPage();
+    await page.goto("/groups");
+    await logIn(page, DEMO.email, DEMO.password);
+    const usBig = page.getByRole("row", { name: /US customers with ltv > 100/ });
+    const loyal = page.getByRole("row", { name: /Loyal customers/ });
+    await textOf(usBig).toMatch(/calculated\s*\d+/);
+    const membersOf = async (row: typeof usBig) => Number((await row.getByRole("cell").nth(2).textContent())!.replace(/,/g, ""));
+    const [usBigMembers, loyalMembers] = [await membersOf(usBig), await membersOf(loyal)];
+    expect(usBigMembers).toBeGreaterThan(0);
+    expect(loyalMembers).toBeGreaterThan(0);
+
+    const api = await ApiSession.logIn(DEMO.email, DEMO.password);
+    const { destinations } = await api.call<{ destinations: Destination[] }>("GET", "/destinations");
+    expect(destinations.map((d) => d.name).sort()).toEqual(["Loyal customers to the demo receiver", "US big spenders, as a sync would send them"]);
+    for (const d of destinations) expect(d.exports).toMatchObject({ pending: 0, sending: 0, failed: 0 });
+
+    const inspector = destinations.find((d) => d.name.startsWith("US big spenders"))!;
+    const { records } = await api.call<{ records: { payload: { fields: Record<string, unknown> } }[] }>("GET", `/destinations/${inspector.id}/records?limit=200`);
+    expect(records).toHaveLength(usBigMembers);
+    expect(Object.keys(records[0]!.payload.fields).sort()).toEqual(["email", "first_name", "ltv"]);
+    expect(records.every((r) => Number(r.payload.fields.ltv) > 100)).toBe(true);
+
+    // The receiver only keeps deliveries whose signature it checked.
+    const { deliveries } = (await (await fetch(`${inject("receiverUrl")}/deliveries`)).json()) as { deliveries: Delivery[] };
+    const emails = new Set(deliveries.filter((d) => d.action === "upsert").map((d) => d.fields.email));
+    expect(emails.size).toBe(loyalMembers);
+  });
+});
