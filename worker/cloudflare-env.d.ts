@@ -15,6 +15,8 @@ declare namespace Cloudflare {
     APP_SECRETS_KEY?: string;
     APP_ENV: string;
     LOG_LEVEL?: string;
+    /** How long a failed Export waits before its first retry, in ms (3 minutes unless set); each next retry waits twice as long. */
+    EXPORT_FIRST_RETRY_MS?: string;
   }
   interface GlobalProps {
     mainModule: typeof import("./index");

@@ -42,7 +42,7 @@ FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ? 
  * Asks the server to read what the catalog did not list, so the person gets the server's own
  * reason: the catalog hides what the account may not see, and only the server says which it is.
  */
-async function refusal(session: Session, probe: string, fallback: string): Promise<PluginError> {
+export async function refusal(session: Session, probe: string, fallback: string): Promise<PluginError> {
   try {
     await session.query(probe);
   } catch (err) {

@@ -3,6 +3,7 @@ import { toPluginError } from "./errors";
 import { appOptionSpecs, appOptionsSchema, type AppOptions } from "./options";
 import { querySource } from "./query-source";
 import { connectTo } from "./session";
+import { tableDestination } from "./table-destination";
 import { tableSource } from "./table-source";
 
 const MYSQL_ICON =
@@ -16,7 +17,7 @@ export const mysqlPlugin = definePlugin({
     defineAppType<AppOptions>({
       type: "mysql",
       displayName: "MySQL or MariaDB database",
-      description: "Reads tables and SQL queries from a MySQL (5.7+) or MariaDB (10.3+) database, read-only.",
+      description: "A MySQL (5.7+) or MariaDB (10.3+) database: Sources read tables and SQL queries read-only, Destinations write rows one transaction per batch.",
       options: appOptionSpecs,
       optionsSchema: appOptionsSchema,
       async test(options) {
@@ -33,7 +34,7 @@ export const mysqlPlugin = definePlugin({
         }
       },
       sources: [tableSource, querySource],
-      destinations: [],
+      destinations: [tableDestination],
     }),
   ],
 });

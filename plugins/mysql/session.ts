@@ -33,7 +33,7 @@ export function connectTo(app: AppOptions): Promise<MysqlConnection> {
  * Times as UTC (DATETIME values are read as UTC, TIMESTAMP values converted to it) and a time
  * limit per statement; MariaDB and MySQL name that limit differently.
  */
-function sessionSettings(server: ServerInfo): string {
+export function sessionSettings(server: ServerInfo): string {
   const limit = server.flavor === "MariaDB" ? `max_statement_time = ${STATEMENT_TIME_LIMIT_S}` : `max_execution_time = ${STATEMENT_TIME_LIMIT_S * 1000}`;
   return `SET SESSION time_zone = '+00:00', ${limit}`;
 }

@@ -81,7 +81,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** A date-time text (ISO-8601 or MySQL's own form) as MySQL's `YYYY-MM-DD HH:MM:SS.ffffff` in UTC; null when it is none. */
-function mysqlDateTime(text: string): string | null {
+export function mysqlDateTime(text: string): string | null {
   const m = DATE_TIME.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = "00", mi = "00", s = "00", fraction = "", zone] = m;

@@ -2,6 +2,7 @@ import { defineAppType, PluginError } from "../contract";
 import { appOptionSpecs, appOptionsSchema, type PostgresApp } from "./options";
 import { querySource } from "./query-source";
 import { withSession } from "./session";
+import { tableDestination } from "./table-destination";
 import { tableSource } from "./table-source";
 
 const TEST_SQL = `SELECT pg_catalog.current_setting('server_version') AS version, current_user AS "user", pg_catalog.current_database() AS database,
@@ -10,7 +11,7 @@ const TEST_SQL = `SELECT pg_catalog.current_setting('server_version') AS version
 export const postgresApp = defineAppType<PostgresApp>({
   type: "postgres",
   displayName: "PostgreSQL",
-  description: "A PostgreSQL database, read over a direct connection inside read-only transactions.",
+  description: "A PostgreSQL database over a direct connection: Sources read inside read-only transactions, Destinations write one transaction per batch.",
   options: appOptionSpecs,
   optionsSchema: appOptionsSchema,
   async test(options, ctx) {
@@ -24,5 +25,5 @@ export const postgresApp = defineAppType<PostgresApp>({
     }
   },
   sources: [tableSource, querySource],
-  destinations: [],
+  destinations: [tableDestination],
 });

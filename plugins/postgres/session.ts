@@ -36,12 +36,13 @@ const textParameters: Record<string, postgres.PostgresType> = Object.fromEntries
   [16, 17, 114, 1114, 1184, 3802].map((oid) => [`text_${oid}`, { to: oid, from: [], serialize: String, parse: (x: string) => x }]),
 );
 
+type Settings = Record<string, string | number | boolean>;
+
 /**
- * One connection for one plugin call, every statement inside one READ ONLY transaction. There is
- * no COMMIT: closing the connection ends a transaction that could not have written anything, and
- * spares a round trip.
+ * A driver holding at most one connection for one plugin call, with the settings every session
+ * shares plus `settings`. Cancelling the call closes it.
  */
-export async function withSession<T>(app: PostgresApp, ctx: PluginContext, work: (session: Session) => Promise<T>): Promise<T> {
+export function openDriver(app: PostgresApp, ctx: PluginContext, settings: Settings) {
   let sockets = 0;
   // The driver accepts a socket factory at run time; its typings do not declare it.
   const options: postgres.Options<Record<string, postgres.PostgresType>> & { socket: () => Promise<unknown> } = {
@@ -67,11 +68,10 @@ export async function withSession<T>(app: PostgresApp, ctx: PluginContext, work:
       statement_timeout: STATEMENT_TIMEOUT_MS,
       // Should the Worker vanish mid-call, the server does not hold the session open for long.
       idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS * 3,
-      // A second guard beside BEGIN READ ONLY: no statement of this session may write, in or out of it.
-      default_transaction_read_only: true,
       // Stable text for timestamps and dates, whatever the server's defaults.
       TimeZone: "UTC",
       DateStyle: "ISO",
+      ...settings,
     },
   };
   const sql = postgres(options);
@@ -89,6 +89,21 @@ export async function withSession<T>(app: PostgresApp, ctx: PluginContext, work:
       return { parameterTypes: [...statement.types], columns: statement.columns.map((c) => ({ name: c.name, type: c.type })) };
     },
   };
+  const close = async () => {
+    ctx.signal.removeEventListener("abort", cancel);
+    await sql.end({ timeout: 1 });
+  };
+  return { sql, session, close };
+}
+
+/**
+ * One connection for one plugin call, every statement inside one READ ONLY transaction. There is
+ * no COMMIT: closing the connection ends a transaction that could not have written anything, and
+ * spares a round trip.
+ */
+export async function withSession<T>(app: PostgresApp, ctx: PluginContext, work: (session: Session) => Promise<T>): Promise<T> {
+  // A second guard beside BEGIN READ ONLY: no statement of this session may write, in or out of it.
+  const { sql, session, close } = openDriver(app, ctx, { default_transaction_read_only: true });
   try {
     ctx.onQuery?.(BEGIN);
     // Queued ahead of the work's first statement on the same connection, so it costs no extra wait.
@@ -98,7 +113,6 @@ export async function withSession<T>(app: PostgresApp, ctx: PluginContext, work:
   } catch (err) {
     throw toPluginError(err, app.password);
   } finally {
-    ctx.signal.removeEventListener("abort", cancel);
-    await sql.end({ timeout: 1 });
+    await close();
   }
 }

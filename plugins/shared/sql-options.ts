@@ -9,7 +9,7 @@ export function connectionOptionSpecs(defaultPort: number): OptionSpec[] {
     { key: "host", label: "Host", kind: "string", required: true, placeholder: "db.example.com" },
     { key: "port", label: "Port", kind: "number", required: false, default: defaultPort },
     { key: "database", label: "Database", kind: "string", required: true },
-    { key: "user", label: "User", kind: "string", required: true, description: "An account that may only read is enough: Groupflow never writes" },
+    { key: "user", label: "User", kind: "string", required: true, description: "An account that may only read is enough for Sources, which never write; a table Destination needs to write its tables" },
     { key: "password", label: "Password", kind: "string", required: false, secret: true },
     {
       key: "ssl",

@@ -30,7 +30,7 @@ describe("deciding a Record's Exports", () => {
 
   it("creates an Export for a Record in the collection, and none when nothing it sends changed", () => {
     const first = decideExports([plan()], ada, {}, 1, 0);
-    expect(first.exports).toEqual([{ destinationId: "dst_a", action: "upsert", old: null, new: payloadFor(plan(), ada), revision: 1 }]);
+    expect(first.exports).toEqual([{ destinationId: "dst_a", action: "upsert", old: null, new: payloadFor(plan(), ada), revision: 1, seq: 1 }]);
     const again = decideExports([plan()], record({ ...ada.values, unmapped: ["changed"] }, [...ada.groups]), first.decided, 2, 1);
     expect(again.exports).toEqual([]);
     expect(again.decided).toEqual(first.decided);
@@ -49,11 +49,22 @@ describe("deciding a Record's Exports", () => {
     const sent = decideExports([plan()], ada, {}, 1, 0).decided;
     const gone = record(ada.values, ["grp_vip"]);
     const left = decideExports([plan()], gone, sent, 2, 1);
-    expect(left.exports).toEqual([{ destinationId: "dst_a", action: "delete", old: sent.dst_a!.payload, new: sent.dst_a!.payload, revision: 2 }]);
+    expect(left.exports).toEqual([{ destinationId: "dst_a", action: "delete", old: sent.dst_a!.payload, new: sent.dst_a!.payload, revision: 2, seq: 2 }]);
     expect(decideExports([plan()], gone, left.decided, 3, 2).exports).toEqual([]);
     for (const syncMode of ["additive", "enrich"] as const) {
       expect(decideExports([plan({ syncMode })], gone, sent, 2, 1).exports).toEqual([]);
     }
+  });
+
+  it("tells apart a Record leaving and coming back at one revision, as Group changes by hand do", () => {
+    const joined = decideExports([plan()], ada, {}, 1, 0);
+    const left = decideExports([plan()], record(ada.values, ["grp_vip"]), joined.decided, 1, 1);
+    const back = decideExports([plan()], ada, left.decided, 1, 1);
+    expect([joined, left, back].map((d) => [d.exports[0]!.action, d.exports[0]!.seq])).toEqual([
+      ["upsert", 1],
+      ["delete", 2],
+      ["upsert", 3],
+    ]);
   });
 
   it("never creates anything for a Record that was not sent and is not in the collection", () => {

@@ -240,7 +240,7 @@ describe("a Record's object decides its Exports as it settles, and they are sent
     // A Destination nobody sends to in this test, so the Exports stay as the statements leave them.
     const quiet = await api("POST", "/destinations", { as, body: { appId: inspectorAppId, type: "inspector", name: "Quiet", mapping: [{ remote: "PLAN", property: "plan" }] } });
     const quietId = quiet.body.destination.id as string;
-    const decision = (plan: string, at: number) => ({ destinationId: quietId, action: "upsert" as const, old: null, new: { fields: { PLAN: plan }, lists: [] }, revision: at });
+    const decision = (plan: string, at: number) => ({ destinationId: quietId, action: "upsert" as const, old: null, new: { fields: { PLAN: plan }, lists: [] }, revision: at, seq: 1 });
     const write = async (d: ReturnType<typeof decision>) => env.DB.batch(await exportStatements(env.DB, tenantId, recordId, [d], revision + 1, Date.now()));
     await write(decision("older", revision - 1));
     await write(decision("newer", revision));
@@ -257,7 +257,7 @@ describe("a Record's object decides its Exports as it settles, and they are sent
     const recordId = recordOf.get("p3")!;
     const [stored] = await exportsOf("p3");
     const revision = (await env.DB.prepare("select revision from exports where id = ?").bind(stored!.id).first<number>("revision"))!;
-    const decision = { destinationId, action: "upsert" as const, old: null, new: stored!.new_payload, revision };
+    const decision = { destinationId, action: "upsert" as const, old: null, new: stored!.new_payload, revision, seq: 1 };
     // Written again as a redelivered batch would: the Record has moved past the revision, and the Export exists already.
     await env.DB.batch(await exportStatements(env.DB, tenantId, recordId, [decision], revision + 1, Date.now()));
     expect(await exportsOf("p3")).toEqual([stored]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { acquire, emptyPermits, LEASE_MS, release } from "../../worker/exports/permits";
-import { retryDelayMs } from "../../worker/exports/states";
+import { firstRetryMs, retryDelayMs } from "../../worker/exports/states";
 
 const limits = { batchSize: 10, requestsPerSecond: 2, concurrency: 1 };
 
@@ -45,5 +45,11 @@ describe("retries", () => {
     expect(total).toBeLessThan(30);
     expect(retryDelayMs(1, undefined, 0)).toBeLessThan(retryDelayMs(1, undefined, 1));
     expect(retryDelayMs(1, 3_600_000, 0.5)).toBe(3_600_000);
+  });
+
+  it("start from the Worker's EXPORT_FIRST_RETRY_MS when it is a sane number of milliseconds", () => {
+    expect(firstRetryMs("2000")).toBe(2000);
+    expect(retryDelayMs(2, undefined, 0.5, firstRetryMs("2000"))).toBe(4000);
+    for (const setting of [undefined, "", "soon", "5", "-2000"]) expect(firstRetryMs(setting)).toBe(3 * 60_000);
   });
 });

@@ -20,6 +20,12 @@ export interface Decided {
   before: ExportPayload | null;
   /** The Record's revision the decision was made at. */
   revision: number;
+  /**
+   * This Destination's decisions for the Record so far. Group changes by hand keep the revision, so
+   * a Record can leave and come back, or gain and lose a list, at one revision: the count tells
+   * those decisions apart, while a decision made again (its write lost) keeps its count.
+   */
+  seq?: number;
 }
 
 export interface ExportDecision {
@@ -28,6 +34,7 @@ export interface ExportDecision {
   old: ExportPayload | null;
   new: ExportPayload;
   revision: number;
+  seq: number;
 }
 
 /** The Record as decisions see it: valid values by Property key, and every Group it is in. */
@@ -71,8 +78,9 @@ const inCollection = (plan: DestinationPlan, record: DecidingRecord) => plan.gro
 /** The Export a decision stands for: a payload to put there, or the last one sent, to take away. */
 function exportOf(plan: DestinationPlan, decided: Decided): ExportDecision | null {
   const { payload, before, revision } = decided;
-  if (payload) return { destinationId: plan.id, action: plan.syncMode === "enrich" ? "update" : "upsert", old: before, new: payload, revision };
-  return before ? { destinationId: plan.id, action: "delete", old: before, new: before, revision } : null;
+  const seq = decided.seq ?? 0;
+  if (payload) return { destinationId: plan.id, action: plan.syncMode === "enrich" ? "update" : "upsert", old: before, new: payload, revision, seq };
+  return before ? { destinationId: plan.id, action: "delete", old: before, new: before, revision, seq } : null;
 }
 
 /**
@@ -97,9 +105,9 @@ export function decideExports(
     let next: Decided | undefined = last;
     if (inCollection(plan, record)) {
       const payload = payloadFor(plan, record);
-      if (!held || !samePayload(held, payload)) next = { payload, before: held, revision };
+      if (!held || !samePayload(held, payload)) next = { payload, before: held, revision, seq: (last?.seq ?? 0) + 1 };
     } else if (held && plan.syncMode === "sync") {
-      next = { payload: null, before: held, revision };
+      next = { payload: null, before: held, revision, seq: (last?.seq ?? 0) + 1 };
     }
     if (!next) continue;
     decided[plan.id] = next;

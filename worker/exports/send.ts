@@ -12,7 +12,7 @@ import type { Env } from "../env";
 import { newId } from "../ids";
 import { log } from "../log";
 import { findApp } from "../services/apps";
-import { retryDelayMs, statesBefore } from "./states";
+import { firstRetryMs, retryDelayMs, statesBefore } from "./states";
 
 /** How long a consumer waits for a permit before leaving the batch to a later message. */
 const MAX_PERMIT_WAIT_MS = 5_000;
@@ -122,7 +122,15 @@ async function sendParts(env: Env, runtime: DestinationRuntime, destination: Des
 }
 
 /** The statements storing each Export's outcome, and what the Destination now holds for its Record. */
-function outcomeStatements(d1: D1Database, destination: Destination, rows: Claimed[], items: Map<string, ExportItem>, outcomes: Map<string, ExportOutcome>, maxAttempts: number, now: number) {
+function outcomeStatements(
+  d1: D1Database,
+  destination: Destination,
+  rows: Claimed[],
+  items: Map<string, ExportItem>,
+  outcomes: Map<string, ExportOutcome>,
+  retries: { maxAttempts: number; firstRetryMs: number },
+  now: number,
+) {
   const statements: D1PreparedStatement[] = [];
   const failedForGood: Claimed[] = [];
   for (const row of rows) {
@@ -147,7 +155,7 @@ function outcomeStatements(d1: D1Database, destination: Destination, rows: Claim
             .bind(destination.tenantId, destination.id, row.record_id, row.new_payload, outcome.remoteId ?? null, now),
         );
       }
-    } else if (outcome.retryable && row.attempts < maxAttempts) {
+    } else if (outcome.retryable && row.attempts < retries.maxAttempts) {
       // A newer change waiting for the same Record carries the whole payload; this one gives way to it.
       statements.push(
         d1
@@ -158,7 +166,7 @@ function outcomeStatements(d1: D1Database, destination: Destination, rows: Claim
                next_attempt_at = ?, error = ?, updated_at = ?
              where id = ? and state = 'sending'`,
           )
-          .bind(now + retryDelayMs(row.attempts, outcome.retryAfterMs), outcome.error, now, row.id),
+          .bind(now + retryDelayMs(row.attempts, outcome.retryAfterMs, Math.random(), retries.firstRetryMs), outcome.error, now, row.id),
       );
     } else {
       const reason = outcome.retryable ? `Failed after ${row.attempts} attempts: ${outcome.error}` : outcome.error;
@@ -201,7 +209,7 @@ export async function sendExports(env: Env, tenantId: string, destinationId: str
   }
   if (toSend.length) for (const [id, outcome] of await sendParts(env, runtime, destination, toSend, leaseId)) outcomes.set(id, outcome);
   else await permitsOf(env, destination).release(leaseId);
-  const { statements, failedForGood } = outcomeStatements(env.DB, destination, rows, items, outcomes, tenant.maxAttempts, Date.now());
+  const { statements, failedForGood } = outcomeStatements(env.DB, destination, rows, items, outcomes, { maxAttempts: tenant.maxAttempts, firstRetryMs: firstRetryMs(env.EXPORT_FIRST_RETRY_MS) }, Date.now());
   await env.DB.batch(statements);
   // Their objects decided payloads the Destination never got: they forget them, so the next change sends everything again.
   for (const row of failedForGood) {

@@ -20,13 +20,19 @@ export const statesBefore = (to: ExportState) =>
     .join(", ");
 
 /** The first retry waits this long; each next one twice as long, so 10 attempts span about a day. */
-const FIRST_RETRY_MS = 3 * 60_000;
+export const FIRST_RETRY_MS = 3 * 60_000;
+
+/** The first retry's wait this Worker uses: the setting when it is a sane number, else the default. */
+export function firstRetryMs(setting: string | undefined): number {
+  const ms = Number(setting);
+  return setting && Number.isInteger(ms) && ms >= 100 ? ms : FIRST_RETRY_MS;
+}
 
 /**
  * When a failed attempt is tried again: exponential backoff with ±20% jitter (so Exports that failed
  * together do not all come back together), and never sooner than the outside system asked.
  */
-export function retryDelayMs(attempts: number, retryAfterMs: number | undefined, random = Math.random()): number {
-  const backoff = FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1) * (0.8 + 0.4 * random);
+export function retryDelayMs(attempts: number, retryAfterMs: number | undefined, random = Math.random(), firstMs = FIRST_RETRY_MS): number {
+  const backoff = firstMs * 2 ** Math.max(0, attempts - 1) * (0.8 + 0.4 * random);
   return Math.round(Math.max(backoff, retryAfterMs ?? 0));
 }

@@ -16,9 +16,7 @@ export async function exportStatements(d1: D1Database, tenantId: string, recordI
 export async function exportWrites(d1: D1Database, tenantId: string, recordId: string, decisions: readonly ExportDecision[], writtenBelow: number, now: number) {
   const writes: { destinationId: string; supersede: D1PreparedStatement; insert: D1PreparedStatement }[] = [];
   for (const d of decisions) {
-    // What it replaces is part of it: Group changes by hand keep the Record's revision, so going back
-    // to an earlier payload (a tag given, then taken away) must not come out as the earlier Export.
-    const id = await derivedId("exp", d.destinationId, recordId, String(d.revision), d.action, JSON.stringify(d.old ?? null), JSON.stringify(d.new));
+    const id = await derivedId("exp", d.destinationId, recordId, String(d.revision), String(d.seq), d.action, JSON.stringify(d.new));
     // ?1 tenant, ?2 Destination, ?3 Record, ?4 the decision's revision, ?5 the write guard, ?6 now, ?7 the Export's id.
     const current = `exists (select 1 from destinations where id = ?2 and tenant_id = ?1)
       and not exists (select 1 from exports where destination_id = ?2 and record_id = ?3 and revision > ?4)

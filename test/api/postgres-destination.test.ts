@@ -1,0 +1,280 @@
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordObjectName } from "../../durable-objects/record-object";
+import { sendExports } from "../../worker/exports/send";
+import { api, createKey, type Caller } from "../support/api";
+import { POSTGRES_FIXTURE } from "../support/customer-databases";
+import { importPeople } from "../support/import-people";
+import { pushWorkspace } from "../support/push-workspace";
+import { adminSql } from "./plugins/postgres-support";
+
+/** This file's own schema, so its tables never meet the fixture's or another file's. */
+const SCHEMA = "gf_destination_pg";
+const appOptions = { host: POSTGRES_FIXTURE.host, port: POSTGRES_FIXTURE.port, database: POSTGRES_FIXTURE.database, user: POSTGRES_FIXTURE.user, password: "", ssl: "disable", schema: SCHEMA };
+
+const TABLES = `
+  create table pgdest_people (external_id text primary key, plan text not null, score numeric(6,2), visits integer, active boolean,
+    signed_up date, signed_up_at timestamptz, tags text[], tag_list text, note text default 'untouched');
+  create table pgdest_kept (external_id text primary key, plan text);
+  create table pgdest_flagged (external_id text primary key, plan text, gone boolean not null default false);
+  create table pgdest_enriched (external_id text primary key, plan text, visits integer, signed_up_at timestamptz, note text);
+  create table pgdest_listed (external_id text primary key, plan text);
+  create table pgdest_list_members (external_id text not null references pgdest_listed on delete cascade, list text not null, primary key (external_id, list));
+  create table pgdest_no_list (external_id text not null, name text);
+  create table pgdest_picky (external_id text primary key, plan text check (plan <> 'poison'));
+  create table pgdest_reachable (external_id text primary key, plan text);
+  insert into pgdest_enriched values ('e1', 'old', null, null, 'kept by the customer');`;
+
+let as: Caller;
+let tenantId: string;
+let importKey: string;
+let appId: string;
+const recordOf = new Map<string, string>();
+const db = adminSql();
+
+const people = (ids: string[]) => ids.map((id) => recordOf.get(id)!);
+
+async function members(groupId: string, ids: string[], change: "add" | "remove") {
+  const res = await api("POST", `/groups/${groupId}/members${change === "remove" ? "/remove" : ""}`, { as, body: { recordIds: people(ids) } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+/** Waits until each Record's object has taken a change to a manual Group, so what it decided next is settled. */
+async function handedOver(groupId: string, ids: string[], inGroup: boolean) {
+  for (const id of ids) {
+    const object = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, recordOf.get(id)!)));
+    let groups: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      groups = (await object.current())?.manualGroups ?? [];
+      if (groups.includes(groupId) === inGroup) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(groups.includes(groupId)).toBe(inGroup);
+  }
+}
+
+async function group(name: string) {
+  return (await api("POST", "/groups", { as, body: { name, type: "manual" } })).body.group.id as string;
+}
+
+/** A table Destination collecting a manual Group of its own, so each test sends exactly the people it puts there. */
+async function tableDestination(name: string, options: Record<string, unknown>, mapping: [string, string][], extra: Record<string, unknown> = {}, app = appId) {
+  const groupId = await group(`${name} people`);
+  const created = await api("POST", "/destinations", {
+    as,
+    body: { appId: app, type: "table", name, options, groupId, mapping: mapping.map(([remote, property]) => ({ remote, property })), ...extra },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return { id: created.body.destination.id as string, groupId };
+}
+
+type ExportRow = { id: string; record_id: string; state: string; to_delete: number; attempts: number; error: string | null; reason: string | null };
+const exportsTo = async (destinationId: string) =>
+  (await env.DB.prepare("select id, record_id, state, to_delete, attempts, error, reason from exports where destination_id = ? order by created_at, id").bind(destinationId).all<ExportRow>()).results;
+
+async function exportsBecome(destinationId: string, done: (rows: ExportRow[]) => boolean) {
+  let rows: ExportRow[] = [];
+  for (let i = 0; i < 300; i++) {
+    rows = await exportsTo(destinationId);
+    if (done(rows)) return rows;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Exports did not get there: ${JSON.stringify(rows)}`);
+}
+
+const settled = (count: number) => (rows: ExportRow[]) => rows.length === count && rows.every((e) => e.state === "complete" || e.state === "failed");
+const exportOf = (rows: ExportRow[], id: string) => rows.filter((r) => r.record_id === recordOf.get(id)).at(-1)!;
+
+/** The table's rows as JSON, so each value shows the type PostgreSQL stored it as. */
+async function rowsOf(table: string) {
+  const rows = await db.unsafe(`select to_jsonb(t) as row from ${SCHEMA}.${table} t order by external_id`);
+  return rows.map((r) => r.row as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  const ws = await pushWorkspace("pgdestination");
+  as = ws.as;
+  tenantId = ws.ws.workspace.id;
+  importKey = (await createKey(as, ["write:imports"])).secret;
+  for (const [key, type] of [["score", "float"], ["visits", "integer"], ["active", "boolean"], ["signed_up", "date"]]) {
+    const res = await api("POST", "/properties", { as, body: { key, type, sourceId: ws.pushSource.id, column: key } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+  await db.unsafe(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}; set search_path to ${SCHEMA}; set timezone to 'UTC'; ${TABLES}`);
+  const app = await api("POST", "/apps", { as, body: { name: "Warehouse", plugin: "postgres", type: "postgres", options: appOptions } });
+  expect(app.status, JSON.stringify(app.body)).toBe(201);
+  appId = app.body.app.id;
+});
+
+afterAll(() => db.end());
+
+describe("the PostgreSQL table Destination", { timeout: 30_000 }, () => {
+  it("upserts each Record as a row holding its values in the columns' own types, updates it when the Record changes, and deletes it when it leaves", async () => {
+    const { id, groupId } = await tableDestination("People", { table: "pgdest_people", keyColumn: "external_id" }, [
+      ["external_id", "external_id"],
+      ["plan", "plan"],
+      ["score", "score"],
+      ["visits", "visits"],
+      ["active", "active"],
+      ["signed_up", "signed_up"],
+      ["signed_up_at", "signed_up"],
+      ["tags", "tags"],
+      ["tag_list", "tags"],
+    ]);
+    await importPeople(importKey, [
+      { external_id: "p1", plan: "pro", score: 4.5, visits: 12, active: true, signed_up: "2024-03-05T10:11:12Z", tags: ["red", "blue"] },
+      { external_id: "p2", plan: "free", active: false },
+    ], recordOf);
+    await members(groupId, ["p1", "p2"], "add");
+    const sent = await exportsBecome(id, settled(2));
+    expect(sent.map((e) => [e.state, e.reason])).toEqual([["complete", "Sent"], ["complete", "Sent"]]);
+    expect(await rowsOf("pgdest_people")).toEqual([
+      {
+        external_id: "p1", plan: "pro", score: 4.5, visits: 12, active: true, signed_up: "2024-03-05", signed_up_at: "2024-03-05T10:11:12+00:00",
+        tags: ["red", "blue"], tag_list: "red, blue", note: "untouched",
+      },
+      { external_id: "p2", plan: "free", score: null, visits: null, active: false, signed_up: null, signed_up_at: null, tags: [], tag_list: null, note: "untouched" },
+    ]);
+    // The key is the row's remote id, so the core knows which row each Record has.
+    const held = await env.DB.prepare("select record_id, remote_id from destination_records where destination_id = ?").bind(id).all<{ record_id: string; remote_id: string }>();
+    expect(Object.fromEntries(held.results.map((r) => [r.record_id, r.remote_id]))).toEqual({ [recordOf.get("p1")!]: "p1", [recordOf.get("p2")!]: "p2" });
+
+    await importPeople(importKey, [{ external_id: "p1", plan: "team", visits: 13 }], recordOf);
+    await exportsBecome(id, settled(3));
+    expect((await rowsOf("pgdest_people"))[0]).toMatchObject({ external_id: "p1", plan: "team", visits: 13, note: "untouched" });
+
+    await members(groupId, ["p2"], "remove");
+    const after = await exportsBecome(id, settled(4));
+    expect(exportOf(after, "p2")).toMatchObject({ state: "complete", to_delete: 1, reason: "Removed" });
+    expect((await rowsOf("pgdest_people")).map((r) => r.external_id)).toEqual(["p1"]);
+  });
+
+  it("keeps the row of a Record that leaves in additive mode", async () => {
+    const { id, groupId } = await tableDestination("Kept", { table: "pgdest_kept", keyColumn: "external_id" }, [["external_id", "external_id"], ["plan", "plan"]], { syncMode: "additive" });
+    await importPeople(importKey, [{ external_id: "k1", plan: "pro" }], recordOf);
+    await members(groupId, ["k1"], "add");
+    await exportsBecome(id, settled(1));
+    await members(groupId, ["k1"], "remove");
+    // Once the Record's object has taken the change, it has decided to keep what was sent.
+    await handedOver(groupId, ["k1"], false);
+    const object = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, recordOf.get("k1")!)));
+    expect((await object.current())?.destinations?.[id]?.payload).toMatchObject({ fields: { plan: "pro" } });
+    expect((await exportsTo(id)).map((e) => e.to_delete)).toEqual([0]);
+    expect(await rowsOf("pgdest_kept")).toEqual([{ external_id: "k1", plan: "pro" }]);
+  });
+
+  it("flags the row of a Record that leaves instead of deleting it, and clears the flag when it is written again", async () => {
+    const { id, groupId } = await tableDestination("Flagged", { table: "pgdest_flagged", keyColumn: "external_id", onLeave: "flag", flagColumn: "gone" }, [["external_id", "external_id"], ["plan", "plan"]]);
+    await importPeople(importKey, [{ external_id: "f1", plan: "pro" }, { external_id: "f2", plan: "free" }], recordOf);
+    await members(groupId, ["f1", "f2"], "add");
+    await exportsBecome(id, settled(2));
+    await members(groupId, ["f1"], "remove");
+    await exportsBecome(id, settled(3));
+    expect(await rowsOf("pgdest_flagged")).toEqual([
+      { external_id: "f1", plan: "pro", gone: true },
+      { external_id: "f2", plan: "free", gone: false },
+    ]);
+    // Changed while outside the collection, it comes back with its new plan and without the flag.
+    await importPeople(importKey, [{ external_id: "f1", plan: "team" }], recordOf);
+    await members(groupId, ["f1"], "add");
+    await exportsBecome(id, settled(4));
+    expect((await rowsOf("pgdest_flagged"))[0]).toEqual({ external_id: "f1", plan: "team", gone: false });
+  });
+
+  it("only updates rows that are already there in enrich mode", async () => {
+    const { id, groupId } = await tableDestination("Enriched", { table: "pgdest_enriched", keyColumn: "external_id" }, [["external_id", "external_id"], ["plan", "plan"], ["visits", "visits"], ["signed_up_at", "signed_up"]], { syncMode: "enrich" });
+    await importPeople(importKey, [{ external_id: "e1", plan: "pro", visits: 3, signed_up: "2024-03-05T10:11:12Z" }, { external_id: "e2", plan: "free" }], recordOf);
+    await members(groupId, ["e1", "e2"], "add");
+    const rows = await exportsBecome(id, settled(2));
+    expect(exportOf(rows, "e1")).toMatchObject({ state: "complete", reason: "Sent" });
+    expect(exportOf(rows, "e2")).toMatchObject({ state: "complete", reason: "no row with this key" });
+    expect(await rowsOf("pgdest_enriched")).toEqual([{ external_id: "e1", plan: "pro", visits: 3, signed_up_at: "2024-03-05T10:11:12+00:00", note: "kept by the customer" }]);
+  });
+
+  it("keeps Group memberships as rows of the memberships table", async () => {
+    const vip = await group("Listed VIPs");
+    const { id, groupId } = await tableDestination(
+      "Listed",
+      { table: "pgdest_listed", keyColumn: "external_id", membershipsTable: "pgdest_list_members" },
+      [["external_id", "external_id"], ["plan", "plan"]],
+      { groupLists: [{ groupId: vip, remote: "vip" }] },
+    );
+    await importPeople(importKey, [{ external_id: "l1", plan: "pro" }, { external_id: "l2", plan: "free" }], recordOf);
+    await members(vip, ["l1", "l2"], "add");
+    // In the list before they are in the collection, so each arrives once, already on it.
+    await handedOver(vip, ["l1", "l2"], true);
+    await members(groupId, ["l1", "l2"], "add");
+    await exportsBecome(id, settled(2));
+    const memberships = () => db.unsafe(`select external_id, list from ${SCHEMA}.pgdest_list_members order by external_id, list`).then((r) => [...r]);
+    expect(await memberships()).toEqual([
+      { external_id: "l1", list: "vip" },
+      { external_id: "l2", list: "vip" },
+    ]);
+    await members(vip, ["l1"], "remove");
+    await exportsBecome(id, settled(3));
+    expect(await memberships()).toEqual([{ external_id: "l2", list: "vip" }]);
+    await members(groupId, ["l2"], "remove");
+    await exportsBecome(id, settled(4));
+    expect(await memberships()).toEqual([]);
+    expect((await rowsOf("pgdest_listed")).map((r) => r.external_id)).toEqual(["l1"]);
+  });
+
+  it("refuses a mapping or options the table cannot take, naming what is wrong", async () => {
+    const groupId = await group("Refused people");
+    const attempt = async (options: Record<string, unknown>, mapping = [["external_id", "external_id"]]) => {
+      const res = await api("POST", "/destinations", {
+        as,
+        body: { appId, type: "table", name: `Refused ${Math.random()}`, options, groupId, mapping: mapping.map(([remote, property]) => ({ remote, property })) },
+      });
+      return { status: res.status, message: String(res.body.error?.message) };
+    };
+    const peopleTable = { table: "pgdest_people", keyColumn: "external_id" };
+    expect(await attempt(peopleTable, [["external_id", "external_id"], ["plan", "plan"], ["nickname", "first_name"]])).toEqual({
+      status: 400,
+      message: expect.stringContaining('the Destination has no field "nickname"'),
+    });
+    expect(await attempt(peopleTable, [["external_id", "external_id"], ["visits", "active"]])).toEqual({ status: 400, message: expect.stringContaining('"visits" takes number values') });
+    expect(await attempt(peopleTable, [["external_id", "external_id"]])).toEqual({ status: 400, message: expect.stringContaining('needs "plan" mapped') });
+    expect(await attempt({ table: "pgdest_people", keyColumn: "plan" }, [["plan", "plan"]])).toEqual({
+      status: 422,
+      message: expect.stringContaining('Key column "plan" of "gf_destination_pg"."pgdest_people" has no primary key or unique index of its own'),
+    });
+    expect(await attempt({ table: "pgdest_people", keyColumn: "email" })).toEqual({ status: 422, message: expect.stringContaining('Key column "email" is not a writable column') });
+    expect(await attempt({ table: "pgdest_nowhere", keyColumn: "external_id" })).toEqual({ status: 422, message: expect.stringContaining('relation "gf_destination_pg.pgdest_nowhere" does not exist') });
+    expect(await attempt({ ...peopleTable, onLeave: "flag", flagColumn: "plan" })).toEqual({ status: 422, message: expect.stringContaining('Flag column "plan" is not a writable boolean column') });
+    expect(await attempt({ ...peopleTable, onLeave: "flag" })).toMatchObject({ status: 400, message: expect.stringContaining("flagColumn") });
+    expect(await attempt({ table: "pgdest_listed", keyColumn: "external_id", membershipsTable: "pgdest_no_list" })).toEqual({
+      status: 422,
+      message: expect.stringContaining('it has no column "list" for the list name'),
+    });
+  });
+
+  it("fails only the Export of a Record whose value the database refuses, with the database's reason", async () => {
+    const { id, groupId } = await tableDestination("Picky", { table: "pgdest_picky", keyColumn: "external_id" }, [["external_id", "external_id"], ["plan", "plan"]]);
+    await importPeople(importKey, [{ external_id: "r1", plan: "pro" }, { external_id: "r2", plan: "poison" }, { external_id: "r3", plan: "free" }], recordOf);
+    await members(groupId, ["r1", "r2", "r3"], "add");
+    const rows = await exportsBecome(id, settled(3));
+    expect(exportOf(rows, "r2")).toMatchObject({ state: "failed", error: expect.stringContaining('violates check constraint "pgdest_picky_plan_check"') });
+    expect([exportOf(rows, "r1").state, exportOf(rows, "r3").state]).toEqual(["complete", "complete"]);
+    expect(await rowsOf("pgdest_picky")).toEqual([
+      { external_id: "r1", plan: "pro" },
+      { external_id: "r3", plan: "free" },
+    ]);
+  });
+
+  it("tries a batch again later when the database cannot be reached", async () => {
+    const app = await api("POST", "/apps", { as, body: { name: "Warehouse (flaky)", plugin: "postgres", type: "postgres", options: appOptions } });
+    const { id, groupId } = await tableDestination("Reachable", { table: "pgdest_reachable", keyColumn: "external_id" }, [["external_id", "external_id"], ["plan", "plan"]], {}, app.body.app.id);
+    const moved = await api("PATCH", `/apps/${app.body.app.id}`, { as, body: { options: { ...appOptions, port: 5499 } } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    await importPeople(importKey, [{ external_id: "c1", plan: "pro" }], recordOf);
+    await members(groupId, ["c1"], "add");
+    const [waiting] = await exportsBecome(id, (r) => r.length === 1 && r[0]!.state === "pending" && r[0]!.attempts === 1);
+    expect(waiting!.error).toMatch(/^Could not connect to 127\.0\.0\.1:5499/);
+    expect((await api("PATCH", `/apps/${app.body.app.id}`, { as, body: { options: appOptions } })).status).toBe(200);
+    await env.DB.prepare("update exports set next_attempt_at = ? where destination_id = ? and state = 'pending'").bind(Date.now(), id).run();
+    await sendExports(env, tenantId, id);
+    expect((await exportsTo(id)).map((e) => [e.state, e.attempts])).toEqual([["complete", 2]]);
+    expect(await rowsOf("pgdest_reachable")).toEqual([{ external_id: "c1", plan: "pro" }]);
+  });
+});
