@@ -1,60 +1,11 @@
-import { z } from "zod";
-import type { OptionSpec } from "../contract";
+import { tableDestinationOptions } from "../shared/table-destination-options";
 import { identifierSchema } from "./identifiers";
 
-/** A form leaves an unused field as "", which means the option was not chosen. */
-const optionalIdentifier = z.preprocess((v) => (v === "" || v === null ? undefined : v), identifierSchema.optional());
+export type { TableDestination } from "../shared/table-destination-options";
 
-export const tableDestinationSchema = z
-  .object({
-    table: identifierSchema,
-    keyColumn: identifierSchema,
-    onLeave: z.enum(["delete", "flag"]).default("delete"),
-    flagColumn: optionalIdentifier,
-    membershipsTable: optionalIdentifier,
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    if (o.onLeave === "flag" && !o.flagColumn) ctx.addIssue({ code: "custom", path: ["flagColumn"], message: 'is required when onLeave is "flag"' });
-    if (o.onLeave === "delete" && o.flagColumn) ctx.addIssue({ code: "custom", path: ["flagColumn"], message: 'is only used when onLeave is "flag"' });
-    if (o.flagColumn && o.flagColumn === o.keyColumn) ctx.addIssue({ code: "custom", path: ["flagColumn"], message: "must not be the key column" });
-    if (o.membershipsTable && o.membershipsTable === o.table) ctx.addIssue({ code: "custom", path: ["membershipsTable"], message: "must not be the table Records are written to" });
-  });
-export type TableDestination = z.infer<typeof tableDestinationSchema>;
-
-export const tableDestinationOptionSpecs: OptionSpec[] = [
-  { key: "table", label: "Table", kind: "string", required: true, description: "The table Records are written to, in the App's schema" },
-  {
-    key: "keyColumn",
-    label: "Key column",
-    kind: "string",
-    required: true,
-    description: "The column each Record's row is found by; it needs a primary key or unique index of its own, and a Property mapped to it",
-  },
-  {
-    key: "onLeave",
-    label: "When a Record leaves",
-    kind: "select",
-    required: false,
-    default: "delete",
-    description: "In sync mode, what becomes of the row of a Record that leaves the collection",
-    choices: [
-      { value: "delete", label: "Delete its row" },
-      { value: "flag", label: "Keep its row and set the flag column" },
-    ],
-  },
-  {
-    key: "flagColumn",
-    label: "Flag column",
-    kind: "string",
-    required: false,
-    description: "A boolean column set true when a Record leaves, and false whenever its row is written",
-  },
-  {
-    key: "membershipsTable",
-    label: "Memberships table",
-    kind: "string",
-    required: false,
-    description: 'A table of (key column, "list") pairs, one row per list a Record is on, with a primary key or unique index on exactly those two columns',
-  },
-];
+export const { schema: tableDestinationSchema, specs: tableDestinationOptionSpecs } = tableDestinationOptions({
+  identifier: identifierSchema,
+  sameName: (a, b) => a === b,
+  container: "schema",
+  flagColumn: "A boolean column set true when a Record leaves, and false whenever its row is written",
+});

@@ -4,6 +4,7 @@ import { recordObjectName } from "../../durable-objects/record-object";
 import { sendExports } from "../../worker/exports/send";
 import { api, createKey, type Caller } from "../support/api";
 import { POSTGRES_FIXTURE } from "../support/customer-databases";
+import { exportsBecome, exportsTo, type ExportRow } from "../support/exports";
 import { importPeople } from "../support/import-people";
 import { pushWorkspace } from "../support/push-workspace";
 import { adminSql } from "./plugins/postgres-support";
@@ -66,20 +67,6 @@ async function tableDestination(name: string, options: Record<string, unknown>, 
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return { id: created.body.destination.id as string, groupId };
-}
-
-type ExportRow = { id: string; record_id: string; state: string; to_delete: number; attempts: number; error: string | null; reason: string | null };
-const exportsTo = async (destinationId: string) =>
-  (await env.DB.prepare("select id, record_id, state, to_delete, attempts, error, reason from exports where destination_id = ? order by created_at, id").bind(destinationId).all<ExportRow>()).results;
-
-async function exportsBecome(destinationId: string, done: (rows: ExportRow[]) => boolean) {
-  let rows: ExportRow[] = [];
-  for (let i = 0; i < 300; i++) {
-    rows = await exportsTo(destinationId);
-    if (done(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Exports did not get there: ${JSON.stringify(rows)}`);
 }
 
 const settled = (count: number) => (rows: ExportRow[]) => rows.length === count && rows.every((e) => e.state === "complete" || e.state === "failed");

@@ -79,23 +79,17 @@ export async function storeRecords(tenantId: string, properties: Catalog, record
   await env.DB.batch(statements);
 }
 
-/**
- * The members D1 finds with each way of reading values: per Record (recalculations), as sets a
- * Record is tested against (a preview's sample), and from the sets alone (a preview's count).
- */
-export async function membersBySql(tree: RuleBlock, ctx: Omit<SqlContext, "strategy">): Promise<Record<"probe" | "sets" | "idSet", string[]>> {
+/** The members D1 finds both ways: testing each Record (recalculations, a preview's sample) and from the rules' sets alone (a preview's count). */
+export async function membersBySql(tree: RuleBlock, ctx: SqlContext): Promise<Record<"probe" | "idSet", string[]>> {
   const ids = async (sql: string, params: string[]) => {
     const { results } = await env.DB.prepare(sql)
       .bind(...params)
       .all<{ id: string }>();
     return results.map((r) => r.id).sort();
   };
-  const where = (strategy: SqlContext["strategy"]) => {
-    const { sql, params } = compileToSql(tree, { ...ctx, strategy });
-    return ids(`select r.id from records r where ${sql}`, params);
-  };
+  const probe = compileToSql(tree, ctx);
   const idSet = compileToIdSet(tree, ctx);
-  return { probe: await where("probe"), sets: await where("sets"), idSet: await ids(idSet.sql, idSet.params) };
+  return { probe: await ids(`select r.id from records r where ${probe.sql}`, probe.params), idSet: await ids(idSet.sql, idSet.params) };
 }
 
 /** The members Records' objects would find, each testing itself. */

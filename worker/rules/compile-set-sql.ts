@@ -75,7 +75,7 @@ class SetCompiler {
  * each rule's set of Records alone: `select count(*) from (${sql})` counts a workspace's matches
  * without testing every Record, which is what makes a preview fast. Agrees with compileToSql.
  */
-export function compileToIdSet(tree: RuleBlock, ctx: Omit<SqlContext, "strategy">): CompiledSql {
+export function compileToIdSet(tree: RuleBlock, ctx: SqlContext): CompiledSql {
   const compiler = new SetCompiler(ctx);
   const set = compiler.node(tree);
   const everyone = `select r.id as id from records r where r.tenant_id = ${compiler.tenant}`;

@@ -6,14 +6,6 @@ export interface SqlContext {
   propertiesByKey: ReadonlyMap<string, RuleProperty & { id: string }>;
   /** The instant relative dates are measured from (epoch ms). */
   now: number;
-  /**
-   * How a rule on a Property reads values. `probe` (the default) looks up each Record's own values
-   * through the record index: right for a page of a few thousand Records. `sets` gathers the Records
-   * passing each rule once, through the covering value index, and tests each Record's id against
-   * those sets: several times faster when the question is about a whole workspace (a preview), and
-   * far slower for a page, which would gather every set again.
-   */
-  strategy?: "probe" | "sets";
 }
 
 /**
@@ -74,7 +66,7 @@ export function testSql(test: Test, raw: string, ordered: string, c: Constants):
 
 export const ORDERED = { text: "rp.value", integer: "cast(rp.value as integer)", real: "cast(rp.value as real)" } as const;
 
-/** Where a Record holds a valid value of one Property passing `where`: per Record through its index, or as one set of Records. */
+/** Where a Record holds a valid value of one Property passing `where`, looked up through the Record's own index. */
 type Holds = (propertyId: string, where?: string) => string;
 
 function probeHolds(c: Constants): Holds {
@@ -82,11 +74,6 @@ function probeHolds(c: Constants): Holds {
   // Record with that value read again for each Record, where this index reads just the Record's own slots.
   return (propertyId, where) =>
     `exists (select 1 from record_properties rp indexed by record_properties_record_property_idx where rp.tenant_id = r.tenant_id and rp.record_id = r.id and rp.property_id = ${c.one(propertyId)} and rp.value is not null${where ? ` and ${where}` : ""})`;
-}
-
-function setHolds(c: Constants, tenant: string): Holds {
-  return (propertyId, where) =>
-    `(r.id in (select rp.record_id from record_properties rp indexed by record_properties_property_value_idx where rp.property_id = ${c.one(propertyId)} and rp.value is not null and rp.tenant_id = ${tenant}${where ? ` and ${where}` : ""}))`;
 }
 
 /** A rule on the Record's created-at, over `records r`. */
@@ -130,7 +117,7 @@ function nodeSql(node: Rule | RuleBlock, ctx: SqlContext, holds: Holds, c: Const
 export function compileToSql(tree: RuleBlock, ctx: SqlContext): CompiledSql {
   const constants = new Constants();
   const tenant = constants.one(ctx.tenantId);
-  const holds = ctx.strategy === "sets" ? setHolds(constants, tenant) : probeHolds(constants);
+  const holds = probeHolds(constants);
   const body = nodeSql(tree, ctx, holds, constants);
   return { sql: `(r.tenant_id = ${tenant} and ${body})`, params: [JSON.stringify(constants.list)] };
 }

@@ -42,10 +42,11 @@ export async function previewRules(scope: TenantScope, input: unknown) {
   const props = await scope.select(properties);
   const tree = checkRules(input, props);
   const ctx = { tenantId: scope.tenantId, propertiesByKey: ruleProperties(props), now: Date.now() };
-  // The count comes from the rules' sets of Records alone; the sample walks Records newest first and
-  // stops at the tenth match. Together they read far less than testing every Record once for both.
+  // The count comes from the rules' sets of Records alone. The sample walks Records newest first,
+  // probing each one's own values, and stops at the tenth match: gathering the sets a second time
+  // for it cost as much as the count itself.
   const counted = compileToIdSet(tree, ctx);
-  const sampled = compileToSql(tree, { ...ctx, strategy: "sets" });
+  const sampled = compileToSql(tree, ctx);
   const [total, sample] = await scope.db.$client.batch<{ n?: number; id?: string }>([
     scope.db.$client.prepare(`select count(*) as n from (${counted.sql})`).bind(...counted.params),
     scope.db.$client.prepare(`select r.id from records r where ${sampled.sql} order by r.created_at desc, r.id limit ?2`).bind(...sampled.params, PREVIEW_SAMPLE),
