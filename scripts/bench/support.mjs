@@ -105,7 +105,7 @@ export async function loadDataset(n) {
 export const memoryTmpdir = () => (!process.env.TMPDIR && existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
 
 /** The API Worker alone, on its own state, port and dev registry, so nothing else running is touched. */
-async function startApi(log, stateParent) {
+async function startApi(log, stateParent, vars) {
   const stateDir = await mkdtemp(path.join(stateParent, "groupflow-bench-"));
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -115,7 +115,7 @@ async function startApi(log, stateParent) {
   // Its own process group, so stopping it also stops the workerd processes it starts.
   const child = spawn(
     wrangler,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false", "--persist-to", stateDir, "--var", "LOG_LEVEL:debug"],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false", "--persist-to", stateDir, "--test-scheduled", "--var", "LOG_LEVEL:debug", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
     { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout.pipe(log, { end: false });
@@ -151,15 +151,15 @@ async function stopApi(api) {
 }
 
 /**
- * Runs `body` with the API started on a fresh state and a PostgreSQL connection, writing the
+ * Runs `body` with the API started on a fresh state (and Worker variables `vars`) and a PostgreSQL connection, writing the
  * Worker's output to results/<logName>, and stops the Worker however `body` ends. The state is
  * deleted after a success (in memory it takes RAM) and kept after a failure, to look into.
  */
-export async function withApi({ logName, stateParent = tmpdir() }, body) {
+export async function withApi({ logName, stateParent = tmpdir(), vars = {} }, body) {
   await mkdir(RESULTS, { recursive: true });
   const logPath = path.join(RESULTS, logName);
   const log = createWriteStream(logPath);
-  const api = await startApi(log, stateParent);
+  const api = await startApi(log, stateParent, vars);
   const stop = () => stopApi(api).then(() => process.exit(130));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -15,7 +15,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 const MAX_BATCH = 500;
 
 /**
- * @typedef {{ id: string; email_address: string; status: string; merge_fields: Record<string, unknown>; tags: Set<string>; last_changed: string }} Member
+ * @typedef {{ id: string; audience: string; email_address: string; status: string; merge_fields: Record<string, unknown>; tags: Set<string>; last_changed: string }} Member
  * @typedef {{ tag: string; name: string; type: "text" | "number" | "date"; required: boolean }} MergeField
  * @typedef {{ id: string; name: string; members: Map<string, Member>; mergeFields: MergeField[] }} Audience
  */
@@ -72,7 +72,7 @@ export function createMailchimpFake() {
   /** @type {Map<string, Audience>} */
   const audiences = new Map();
   const failures = new FailurePlan();
-  /** Every change the fake applied, in order: what a test checks to see nothing was sent twice. @type {{ at: number; op: string; email: string }[]} */
+  /** Every change the fake applied, in order: what a test checks to see nothing was sent twice. @type {{ at: number; audience: string; op: string; email: string }[]} */
   const applied = [];
   let requests = 0;
 
@@ -95,7 +95,7 @@ export function createMailchimpFake() {
     if (active) m.tags.add(name);
     else m.tags.delete(name);
     touch(m);
-    applied.push({ at: Date.now(), op: `${active ? "tag" : "untag"}:${name}`, email: m.email_address });
+    applied.push({ at: Date.now(), audience: m.audience, op: `${active ? "tag" : "untag"}:${name}`, email: m.email_address });
   };
 
   /** POST /lists/{id}: batch subscribe, creating and (with update_existing) updating members. */
@@ -129,18 +129,18 @@ export function createMailchimpFake() {
         existing.merge_fields = { ...existing.merge_fields, ...input.merge_fields };
         existing.status = input.status ?? existing.status;
         touch(existing);
-        applied.push({ at: Date.now(), op: "update", email });
+        applied.push({ at: Date.now(), audience: audience.id, op: "update", email });
         for (const tag of input.tags ?? []) setTag(existing, String(tag), true);
         result.updated_members.push(memberView(existing, audience));
         continue;
       }
       /** @type {Member} */
-      const member = existing ?? { id, email_address: email, status: "subscribed", merge_fields: {}, tags: new Set(), last_changed: "" };
+      const member = existing ?? { id, audience: audience.id, email_address: email, status: "subscribed", merge_fields: {}, tags: new Set(), last_changed: "" };
       member.status = input.status ?? "subscribed";
       member.merge_fields = { ...member.merge_fields, ...input.merge_fields };
       touch(member);
       audience.members.set(id, member);
-      applied.push({ at: Date.now(), op: existing ? "restore" : "create", email });
+      applied.push({ at: Date.now(), audience: audience.id, op: existing ? "restore" : "create", email });
       for (const tag of input.tags ?? []) setTag(member, String(tag), true);
       result.new_members.push(memberView(member, audience));
     }
@@ -172,7 +172,7 @@ export function createMailchimpFake() {
         if (bad) return [400, problem(400, "Invalid Resource", "Your merge fields were invalid.", [{ field: bad.field, message: bad.message }])];
         member.merge_fields = { ...member.merge_fields, ...body?.merge_fields };
         touch(member);
-        applied.push({ at: Date.now(), op: "update", email: member.email_address });
+        applied.push({ at: Date.now(), audience: audience.id, op: "update", email: member.email_address });
         return [200, memberView(member, audience)];
       }
       if (method === "POST" && sub === "tags") {
@@ -182,7 +182,7 @@ export function createMailchimpFake() {
       if (method === "DELETE" && !sub) {
         member.status = "archived";
         touch(member);
-        applied.push({ at: Date.now(), op: "archive", email: member.email_address });
+        applied.push({ at: Date.now(), audience: audience.id, op: "archive", email: member.email_address });
         return [204];
       }
     }
@@ -205,11 +205,12 @@ export function createMailchimpFake() {
         const plan = JSON.parse(text || "{}");
         if (plan.reset) reset();
         failures.set(plan);
+        for (const id of plan.audiences ?? []) if (!audiences.has(id)) audiences.set(id, newAudience(id, `Audience ${id}`));
         // Members a test needs to be there already, e.g. someone who unsubscribed.
         for (const seed of plan.members ?? []) {
           const audience = audiences.get(seed.audience ?? MAILCHIMP_FAKE_AUDIENCE);
           const id = subscriberHash(seed.email_address);
-          audience?.members.set(id, { id, email_address: seed.email_address, status: seed.status ?? "subscribed", merge_fields: seed.merge_fields ?? {}, tags: new Set(), last_changed: new Date().toISOString() });
+          if (audience) audience.members.set(id, { id, audience: audience.id, email_address: seed.email_address, status: seed.status ?? "subscribed", merge_fields: seed.merge_fields ?? {}, tags: new Set(), last_changed: new Date().toISOString() });
         }
         return answer(res, 200, { ok: true });
       }
