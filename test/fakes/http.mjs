@@ -60,3 +60,31 @@ export class FailurePlan {
     return failure;
   }
 }
+
+/**
+ * A fake's request handler. `/_fake/control` (POST, a JSON plan: failures, reset, seed data) and
+ * `/_fake/state` (GET) serve tests and benchmarks; every other path goes to the API the fake stands
+ * in for. Paths start after the fake's mount point, e.g. `/3.0/lists`.
+ * @param {{
+ *   control: (plan: any) => void;
+ *   state: () => unknown;
+ *   api: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, path: string, query: URLSearchParams, text: string) => void;
+ * }} parts
+ */
+export function fakeHandler(parts) {
+  return (
+    /** @type {import("node:http").IncomingMessage} */ req,
+    /** @type {import("node:http").ServerResponse} */ res,
+    /** @type {string} */ path,
+    /** @type {URLSearchParams} */ query,
+    /** @type {string} */ text,
+  ) => {
+    const method = req.method ?? "GET";
+    if (path === "/_fake/control" && method === "POST") {
+      parts.control(JSON.parse(text || "{}"));
+      return answer(res, 200, { ok: true });
+    }
+    if (path === "/_fake/state" && method === "GET") return answer(res, 200, parts.state());
+    return parts.api(req, res, path, query, text);
+  };
+}

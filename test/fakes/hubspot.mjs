@@ -3,7 +3,7 @@
 // HubSpot documents them: private app tokens sent as Bearer, errors as `{ status: "error", message,
 // category }`, batches validated whole (one bad value refuses the batch with 400), multi-status (207)
 // answers naming the contacts it does not have, and 429s naming their limit's policy, or 5xx, on demand.
-import { answer, FailurePlan } from "./http.mjs";
+import { answer, FailurePlan, fakeHandler } from "./http.mjs";
 
 export const HUBSPOT_FAKE_TOKEN = "pat-na1-3c5e7a90-12b4-4d6f-8e1a-5b7c9d0e2f46";
 /** The static lists the fake starts with, by id. */
@@ -288,42 +288,33 @@ export function createHubspotFake() {
   }
 
   return {
-    /**
-     * Handles a request under the fake's mount point; `path` starts after it (e.g. `/crm/v3/objects/contacts`).
-     * `/_fake/control` sets failures or resets; `/_fake/state` shows contacts, lists and what was applied.
-     * @param {import("node:http").IncomingMessage} req
-     * @param {import("node:http").ServerResponse} res
-     * @param {string} path
-     * @param {URLSearchParams} query
-     * @param {string} text
-     */
-    handle(req, res, path, query, text) {
-      const method = req.method ?? "GET";
-      if (path === "/_fake/control" && method === "POST") {
-        const plan = JSON.parse(text || "{}");
+    handle: fakeHandler({
+      control(/** @type {any} */ plan) {
         if (plan.reset) reset();
         failures.set(plan);
-        return answer(res, 200, { ok: true });
-      }
-      if (path === "/_fake/state" && method === "GET") {
+      },
+      state() {
         const shownLists = [...lists.values()].map((l) => ({ listId: l.listId, name: l.name, members: [...l.members].map((id) => ({ id, email: contacts.get(id)?.properties.email ?? null })) }));
-        return answer(res, 200, { contacts: [...contacts.values()].map((c) => contactView(c)), lists: shownLists, applied, requests, failures: failures.given });
-      }
-      if (!path.startsWith("/crm/v3/")) return answer(res, 404, error("OBJECT_NOT_FOUND", `No endpoint ${method} ${path}`));
-      requests += 1;
-      const auth = req.headers.authorization ?? "";
-      if (!auth.startsWith("Bearer ")) return answer(res, 401, error("INVALID_AUTHENTICATION", "No access token was sent; send a private app's token as a Bearer token"));
-      if (auth.slice("Bearer ".length) !== HUBSPOT_FAKE_TOKEN) return answer(res, 401, error("INVALID_AUTHENTICATION", "The access token is not valid for this account"));
-      const failure = failures.next();
-      if (failure) return answer(res, failure.status, failureBody(failure), failure.retryAfter ? { "retry-after": failure.retryAfter } : {});
-      let body;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        return answer(res, 400, error("VALIDATION_ERROR", "Invalid input JSON: the body could not be read"));
-      }
-      const [status, payload] = route(method, path.slice("/crm/v3/".length).split("/").filter(Boolean), query, body);
-      answer(res, status, payload);
-    },
+        return { contacts: [...contacts.values()].map((c) => contactView(c)), lists: shownLists, applied, requests, failures: failures.given };
+      },
+      api(req, res, path, query, text) {
+        const method = req.method ?? "GET";
+        if (!path.startsWith("/crm/v3/")) return answer(res, 404, error("OBJECT_NOT_FOUND", `No endpoint ${method} ${path}`));
+        requests += 1;
+        const auth = req.headers.authorization ?? "";
+        if (!auth.startsWith("Bearer ")) return answer(res, 401, error("INVALID_AUTHENTICATION", "No access token was sent; send a private app's token as a Bearer token"));
+        if (auth.slice("Bearer ".length) !== HUBSPOT_FAKE_TOKEN) return answer(res, 401, error("INVALID_AUTHENTICATION", "The access token is not valid for this account"));
+        const failure = failures.next();
+        if (failure) return answer(res, failure.status, failureBody(failure), failure.retryAfter ? { "retry-after": failure.retryAfter } : {});
+        let body;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          return answer(res, 400, error("VALIDATION_ERROR", "Invalid input JSON: the body could not be read"));
+        }
+        const [status, payload] = route(method, path.slice("/crm/v3/".length).split("/").filter(Boolean), query, body);
+        answer(res, status, payload);
+      },
+    }),
   };
 }

@@ -3,7 +3,7 @@
 // the mailchimp plugin calls as the API documents them: Basic auth with the API key, problem-detail
 // errors, batch subscribe's per-member errors, 404 for unknown members, and 429/5xx on demand.
 import { createHash } from "node:crypto";
-import { answer, FailurePlan } from "./http.mjs";
+import { answer, FailurePlan, fakeHandler } from "./http.mjs";
 
 export const MAILCHIMP_FAKE_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-us1";
 export const MAILCHIMP_FAKE_AUDIENCE = "aud0001";
@@ -190,19 +190,8 @@ export function createMailchimpFake() {
   }
 
   return {
-    /**
-     * Handles a request under the fake's mount point; `path` starts after it (e.g. `/3.0/lists`).
-     * `/_fake/control` sets failures, adds members or resets; `/_fake/state` shows audiences and what was applied.
-     * @param {import("node:http").IncomingMessage} req
-     * @param {import("node:http").ServerResponse} res
-     * @param {string} path
-     * @param {URLSearchParams} query
-     * @param {string} text
-     */
-    handle(req, res, path, query, text) {
-      const method = req.method ?? "GET";
-      if (path === "/_fake/control" && method === "POST") {
-        const plan = JSON.parse(text || "{}");
+    handle: fakeHandler({
+      control(/** @type {any} */ plan) {
         if (plan.reset) reset();
         failures.set(plan);
         for (const id of plan.audiences ?? []) if (!audiences.has(id)) audiences.set(id, newAudience(id, `Audience ${id}`));
@@ -212,32 +201,34 @@ export function createMailchimpFake() {
           const id = subscriberHash(seed.email_address);
           if (audience) audience.members.set(id, { id, audience: audience.id, email_address: seed.email_address, status: seed.status ?? "subscribed", merge_fields: seed.merge_fields ?? {}, tags: new Set(), last_changed: new Date().toISOString() });
         }
-        return answer(res, 200, { ok: true });
-      }
-      if (path === "/_fake/state" && method === "GET") {
+      },
+      state() {
         const state = Object.fromEntries(
           [...audiences.values()].map((a) => [a.id, { members: [...a.members.values()].map((m) => memberView(m, a)) }]),
         );
-        return answer(res, 200, { audiences: state, applied, requests, failures: failures.given });
-      }
-      if (!path.startsWith("/3.0/")) return answer(res, 404, problem(404, "Resource Not Found", "The requested resource could not be found."));
-      requests += 1;
-      const auth = req.headers.authorization ?? "";
-      const key = auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString("utf8").split(":").slice(1).join(":") : auth.replace(/^Bearer /, "");
-      if (key !== MAILCHIMP_FAKE_KEY) return answer(res, 401, problem(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter."));
-      const failure = failures.next();
-      if (failure) {
-        const body = failure.body ?? (failure.status === 429 ? problem(429, "Too Many Requests", "You have exceeded the limit of 10 simultaneous connections.") : problem(failure.status, "Internal Server Error", "An unexpected internal error has occurred."));
-        return answer(res, failure.status, body, failure.retryAfter ? { "retry-after": failure.retryAfter } : {});
-      }
-      let body;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        return answer(res, 400, problem(400, "JSON Schema Validation Failed", "We encountered an unspecified JSON parsing error."));
-      }
-      const [status, payload] = route(method, path.slice("/3.0/".length).split("/").filter(Boolean), query, body);
-      answer(res, status, payload);
-    },
+        return { audiences: state, applied, requests, failures: failures.given };
+      },
+      api(req, res, path, query, text) {
+        const method = req.method ?? "GET";
+        if (!path.startsWith("/3.0/")) return answer(res, 404, problem(404, "Resource Not Found", "The requested resource could not be found."));
+        requests += 1;
+        const auth = req.headers.authorization ?? "";
+        const key = auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString("utf8").split(":").slice(1).join(":") : auth.replace(/^Bearer /, "");
+        if (key !== MAILCHIMP_FAKE_KEY) return answer(res, 401, problem(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter."));
+        const failure = failures.next();
+        if (failure) {
+          const body = failure.body ?? (failure.status === 429 ? problem(429, "Too Many Requests", "You have exceeded the limit of 10 simultaneous connections.") : problem(failure.status, "Internal Server Error", "An unexpected internal error has occurred."));
+          return answer(res, failure.status, body, failure.retryAfter ? { "retry-after": failure.retryAfter } : {});
+        }
+        let body;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          return answer(res, 400, problem(400, "JSON Schema Validation Failed", "We encountered an unspecified JSON parsing error."));
+        }
+        const [status, payload] = route(method, path.slice("/3.0/".length).split("/").filter(Boolean), query, body);
+        answer(res, status, payload);
+      },
+    }),
   };
 }
