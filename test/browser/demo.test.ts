@@ -34,6 +34,13 @@ describe("the local demo", () => {
     expect(Object.keys(records[0]!.payload.fields).sort()).toEqual(["email", "first_name", "ltv"]);
     expect(records.every((r) => Number(r.payload.fields.ltv) > 100)).toBe(true);
 
+    // The Destinations page shows each one's Exports by state.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Destinations" }).click();
+    const inspectorRow = page.getByRole("row", { name: /US big spenders, as a sync would send them/ });
+    await textOf(inspectorRow).toContain("US customers with ltv > 100");
+    await expect(inspectorRow.getByRole("figure").getAttribute("aria-label")).resolves.toBe(`Exports: ${usBigMembers} complete`);
+    await textOf(page.getByRole("row", { name: /Loyal customers to the demo receiver/ })).toContain(`${loyalMembers} complete`);
+
     // The receiver only keeps deliveries whose signature it checked.
     const { deliveries } = (await (await fetch(`${inject("receiverUrl")}/deliveries`)).json()) as { deliveries: Delivery[] };
     const emails = new Set(deliveries.filter((d) => d.action === "upsert").map((d) => d.fields.email));

@@ -39,6 +39,9 @@ export function AppNav({ session }: { session: SessionView }) {
             <NavLink to="/groups">Groups</NavLink>
           </li>
           <li>
+            <NavLink to="/destinations">Destinations</NavLink>
+          </li>
+          <li>
             <NavLink to="/team">Team</NavLink>
           </li>
           {canManage(session.role) ? (
