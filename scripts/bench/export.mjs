@@ -113,6 +113,21 @@ async function exportTotal(call, destinationIds) {
   return total;
 }
 
+/**
+ * Creates a Destination as a person would while Mailchimp is failing: reading the audience's merge
+ * fields may be throttled or fail, and saving is simply tried again.
+ */
+async function createWhileFailing(call, body) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call("POST", "/destinations", body);
+    } catch (error) {
+      if (attempt >= 10 || !/Mailchimp answered (429|5\d\d)/.test(error.message)) throw error;
+      await sleep(1_000);
+    }
+  }
+}
+
 /** Operations applied to each address, in order. */
 const opsByEmail = (applied) => applied.reduce((m, a) => m.set(a.email, [...(m.get(a.email) ?? []), a.op]), new Map());
 
@@ -135,7 +150,7 @@ async function mailchimpDoneWhen(call, api, fakes, sql, schedule) {
     { remote: "LTV", property: "ltv" },
   ];
   const started = performance.now();
-  const { destination, run } = await call("POST", "/destinations", {
+  const { destination, run } = await createWhileFailing(call, {
     appId: app.id,
     type: "audience",
     name: "US big spenders in Mailchimp",
@@ -168,7 +183,7 @@ async function mailchimpDoneWhen(call, api, fakes, sql, schedule) {
   // One source row changes, and one Record leaves the Group; the next Run carries both.
   const [changed, leaving] = expected.slice(0, 2);
   await fakes.control({ failureRate: 0.3, failStatuses: [429, 500], retryAfter: "1", audiences: ["aud0002"] });
-  const { destination: additive, run: additiveRun } = await call("POST", "/destinations", {
+  const { destination: additive, run: additiveRun } = await createWhileFailing(call, {
     appId: app.id,
     type: "audience",
     name: "US big spenders, additive",
