@@ -29,6 +29,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A real browser against a whole local stack on two cores now and then stalls for a minute
+          // (the stack's log, printed after the run, shows where). A test that fails twice is a failure.
+          retry: 1,
         },
       },
     ],
