@@ -39,10 +39,10 @@ export function sessionSettings(server: ServerInfo): string {
 }
 
 /**
- * One connection for one plugin call, inside a read-only transaction, closed when the call ends.
- * Every refusal leaves as a PluginError with the server's own message.
+ * One connection for one plugin call, closed when the call ends and destroyed if the call is
+ * aborted: `run` gets a way to send session commands and the session statements go through.
  */
-export async function withSession<T>(app: AppOptions, ctx: PluginContext, work: (session: Session) => Promise<T>): Promise<T> {
+export async function onConnection<T>(app: AppOptions, ctx: PluginContext, run: (command: (sql: string) => Promise<unknown>, session: Session, server: ServerInfo) => Promise<T>): Promise<T> {
   let connection: MysqlConnection | undefined;
   const abort = () => connection?.destroy();
   ctx.signal.addEventListener("abort", abort, { once: true });
@@ -54,19 +54,29 @@ export async function withSession<T>(app: AppOptions, ctx: PluginContext, work: 
       ctx.onQuery?.(sql);
       return open.command(sql);
     };
-    await command(sessionSettings(open.server));
-    await command("START TRANSACTION READ ONLY");
-    return await work({
+    const session: Session = {
       database: app.database,
       query(sql, params = []) {
         ctx.onQuery?.(sql);
         return open.execute(sql, params);
       },
-    });
-  } catch (err) {
-    throw toPluginError(err);
+    };
+    return await run(command, session, open.server);
   } finally {
     ctx.signal.removeEventListener("abort", abort);
     await connection?.close();
+  }
+}
+
+/** One connection for one plugin call, inside a read-only transaction. Every refusal leaves as a PluginError with the server's own message. */
+export async function withSession<T>(app: AppOptions, ctx: PluginContext, work: (session: Session) => Promise<T>): Promise<T> {
+  try {
+    return await onConnection(app, ctx, async (command, session, server) => {
+      await command(sessionSettings(server));
+      await command("START TRANSACTION READ ONLY");
+      return work(session);
+    });
+  } catch (err) {
+    throw toPluginError(err);
   }
 }

@@ -1,8 +1,7 @@
 import type { PluginContext } from "../contract";
 import type { AppOptions } from "./options";
 import { toSendError } from "./send-errors";
-import { connectTo, sessionSettings, type Session } from "./session";
-import type { MysqlConnection } from "./wire/connection";
+import { onConnection, sessionSettings, type Session } from "./session";
 
 /**
  * Strict for every table, whatever the server's own mode: a value a column cannot hold is refused
@@ -16,32 +15,15 @@ const STRICT = "sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRIC
  * Nothing is rolled back by hand: closing the connection ends a transaction that did not commit.
  */
 export async function withWriteTransaction<T>(app: AppOptions, ctx: PluginContext, work: (session: Session) => Promise<T>): Promise<T> {
-  let connection: MysqlConnection | undefined;
-  const abort = () => connection?.destroy();
-  ctx.signal.addEventListener("abort", abort, { once: true });
   try {
-    const open = await connectTo(app);
-    connection = open;
-    ctx.signal.throwIfAborted();
-    const command = (sql: string) => {
-      ctx.onQuery?.(sql);
-      return open.command(sql);
-    };
-    await command(`${sessionSettings(open.server)}, ${STRICT}`);
-    await command("START TRANSACTION READ WRITE");
-    const result = await work({
-      database: app.database,
-      query(sql, params = []) {
-        ctx.onQuery?.(sql);
-        return open.execute(sql, params);
-      },
+    return await onConnection(app, ctx, async (command, session, server) => {
+      await command(`${sessionSettings(server)}, ${STRICT}`);
+      await command("START TRANSACTION READ WRITE");
+      const result = await work(session);
+      await command("COMMIT");
+      return result;
     });
-    await command("COMMIT");
-    return result;
   } catch (err) {
     throw toSendError(err);
-  } finally {
-    ctx.signal.removeEventListener("abort", abort);
-    await connection?.close();
   }
 }
