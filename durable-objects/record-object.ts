@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
-import type { DestinationPlan, ExportDecision } from "../worker/destinations/decide";
+import type { Decided, DestinationPlan, ExportDecision } from "../worker/destinations/decide";
+import type { ExportPayload } from "../worker/destinations/types";
 import { settle, takeMembership, type HeldMembership, type MembershipMove, type RecordState, type RecordWork, type SettledRecord } from "../worker/pipeline/record-state";
 
 const STATE_KEY = "state";
@@ -45,14 +46,29 @@ export class RecordObject extends DurableObject<Env> {
   /**
    * Forgets what it decided a Destination should hold, after the Export carrying that decision failed
    * for good: the Destination never got it, so the Record's next change sends the whole payload again.
-   * A decision made after the failed one stands.
+   * A decision made after the failed one stands. The count of decisions is kept, so a later decision
+   * at the same revision can never rebuild an earlier Export's id.
    */
   async forgetExport(destinationId: string, revision: number): Promise<void> {
     const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY);
     const decided = state?.destinations?.[destinationId];
     if (!state || !decided || decided.revision > revision) return;
-    const { [destinationId]: _forgotten, ...rest } = state.destinations!;
-    this.ctx.storage.kv.put(STATE_KEY, { ...state, destinations: rest });
+    const forgotten: Decided = { payload: null, before: null, revision: decided.revision, seq: decided.seq };
+    this.ctx.storage.kv.put(STATE_KEY, { ...state, destinations: { ...state.destinations, [destinationId]: forgotten } });
+  }
+
+  /**
+   * Learns that an Export it had forgotten (it failed, then a person retried it) arrived after all:
+   * the Destination holds its payload, so a later change is compared with it and leaving removes it.
+   * A decision made since then stands.
+   */
+  async rememberExport(destinationId: string, revision: number, payload: ExportPayload | null): Promise<void> {
+    const state = this.ctx.storage.kv.get<RecordState>(STATE_KEY);
+    if (!state) return;
+    const decided = state.destinations?.[destinationId];
+    if (decided && (decided.revision > revision || decided.payload !== null)) return;
+    const remembered: Decided = { payload, before: null, revision, seq: decided?.seq ?? 0 };
+    this.ctx.storage.kv.put(STATE_KEY, { ...state, destinations: { ...state.destinations, [destinationId]: remembered } });
   }
 
   /** What the object holds now: its values, revision and the calculated Groups it last found itself in. */

@@ -42,13 +42,15 @@ export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];
 
 /**
  * What a plugin throws when the outside system refuses: the message is shown to the person as it
- * is (it carries the database's own words), so it must never contain a secret.
+ * is (it carries the database's own words), so it must never contain a secret. A refusal that one
+ * of the Destination's options caused (a table that is not there, a key column that is not unique)
+ * names it in `details.option`: saving the Destination then answers as for any invalid field.
  */
 export class PluginError extends Error {
   constructor(
     readonly code: PluginErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    readonly details?: Record<string, unknown> & { option?: string },
   ) {
     super(message);
     this.name = "PluginError";
@@ -62,6 +64,8 @@ export interface PluginContext {
   signal: AbortSignal;
   /** Uploaded files (CSV), stored per workspace. */
   files: FileStore;
+  /** The workspace's events, for Sources that read them back (computed Properties). */
+  events?: EventStore;
   /** Whether the workspace lets plugins reach private and loopback addresses (local development). */
   allowPrivateNetwork?: boolean;
   /** Told of every statement or request sent to the outside system, for logs and diagnostics. */
@@ -75,6 +79,17 @@ export interface FileStore {
   size(fileId: string): Promise<number | null>;
   /** The workspace's uploaded files, newest first, for choosing one in a Source's options. */
   list?(): Promise<StoredFileSummary[]>;
+}
+
+/**
+ * Events as rows: `record_id`, `name`, `occurred_at` (ISO-8601) and each data key as `data.<key>`
+ * (a list value as a JSON array text, like any other list read from a Source).
+ */
+export interface EventStore {
+  /** Every stored event of these Records (only those named `names`, when given). */
+  rowsOf(recordIds: string[], names?: string[]): Promise<Row[]>;
+  /** The workspace's latest events, newest first, for previews and for listing which data keys there are. */
+  latest(limit: number): Promise<Row[]>;
 }
 
 export interface StoredFileSummary {
@@ -167,8 +182,12 @@ export interface SourceType<AppOptions = unknown, SourceOptions = unknown> {
   description: string;
   options: OptionSpec[];
   optionsSchema: z.ZodType<SourceOptions, z.ZodTypeDef, unknown>;
-  /** Whether recordProperties reads per-record placeholders (`{{ key }}`) rather than an identity column. */
-  keyedBy: "identity_column" | "placeholders";
+  /**
+   * How recordProperties finds a Record's rows: by an identity column matched to a unique Property,
+   * by per-record placeholders (`{{ key }}`) in a query, or by the Record's own id, for rows that
+   * already name it (events).
+   */
+  keyedBy: "identity_column" | "placeholders" | "record";
   /**
    * Sources whose values only arrive by Import (the API or the Source's webhook): there is nothing
    * to read back, so hydration keeps what was last imported instead of asking the plugin.
@@ -299,6 +318,7 @@ export interface DestinationType<AppOptions = unknown, DestinationOptions = unkn
   options: OptionSpec[];
   optionsSchema: z.ZodType<DestinationOptions, z.ZodTypeDef, unknown>;
   limits(app: AppOptions, destination: DestinationOptions): DestinationLimits;
+  /** The fields the Destination takes, once its options are checked against the outside system; see PluginError for naming the option at fault. */
   fields(app: AppOptions, destination: DestinationOptions, ctx: PluginContext): Promise<DestinationFields>;
   /** Sends one batch (at most `limits().batchSize` Exports) and answers for each by its export id. */
   send(app: AppOptions, destination: DestinationOptions, items: ExportItem[], ctx: PluginContext): Promise<Map<string, ExportOutcome>>;

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startReceiver } from "./demo/receiver.mjs";
+import { DEMO_RECEIVER_SECRET, startReceiver } from "./demo/receiver.mjs";
 import { DEMO, seedDemoWorkspace } from "./demo/workspace.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -18,8 +18,6 @@ const persist = stateDir ? ["--persist-to", stateDir] : [];
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const webUrl = `http://127.0.0.1:${webPort}`;
 const receiverUrl = `http://127.0.0.1:${receiverPort}`;
-/** Shared by the demo's webhook Destination and its receiver; it guards nothing outside this machine. */
-const RECEIVER_SECRET = "groupflow-demo-receiver-secret";
 const STARTUP_TIMEOUT_MS = 120_000;
 
 
@@ -131,9 +129,9 @@ for (const [name, child] of [["the API", api], ["the UI", web]]) {
 
 await waitFor("The API", `${apiUrl}/health`);
 await waitFor("The UI", `${webUrl}/login`);
-await startReceiver({ port: receiverPort, secret: RECEIVER_SECRET, log: (line) => console.log(`[receiver] ${line}`) });
+await startReceiver({ port: receiverPort, secret: DEMO_RECEIVER_SECRET, log: (line) => console.log(`[receiver] ${line}`) });
 try {
-  const seeded = await seedDemoWorkspace({ apiUrl, demo: DEMO, receiverUrl, receiverSecret: RECEIVER_SECRET, customers: demoCustomers });
+  const seeded = await seedDemoWorkspace({ apiUrl, demo: DEMO, receiverUrl, receiverSecret: DEMO_RECEIVER_SECRET, customers: demoCustomers });
   console.log(`[demo] ${seeded}`);
 } catch (error) {
   await fail(`filling the demo workspace failed: ${error.message}`);

@@ -11,6 +11,7 @@ import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { fileRoutes, isFileUpload } from "./routes/files";
+import { eventHookRoutes, eventRoutes } from "./routes/events";
 import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
@@ -54,6 +55,7 @@ const api = new Hono<AppEnv>()
   .route("/runs", runRoutes)
   .route("/dead-letters", deadLetterRoutes)
   .route("/imports", importRoutes)
+  .route("/events", eventRoutes)
   .route("/records", recordRoutes)
   .route("/groups", groupRoutes)
   .route("/destinations", destinationRoutes)
@@ -61,7 +63,7 @@ const api = new Hono<AppEnv>()
   .route("/files", fileRoutes);
 
 /** Webhooks are called by other systems: no session or API key, each delivery is signed instead. */
-const hooks = new Hono<AppEnv>().use(limitJsonBody).route("/sources", sourceHookRoutes);
+const hooks = new Hono<AppEnv>().use(limitJsonBody).route("/sources", sourceHookRoutes).route("/events", eventHookRoutes);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

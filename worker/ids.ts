@@ -8,7 +8,7 @@ export function randomBase32(length: number): string {
   return out;
 }
 
-export type IdPrefix = "ten" | "usr" | "mem" | "ses" | "inv" | "key" | "aud" | "app" | "src" | "prp" | "rec" | "rpv" | "fil" | "sch" | "run" | "imp" | "chg" | "dlq" | "grp" | "dst" | "exp";
+export type IdPrefix = "ten" | "usr" | "mem" | "ses" | "inv" | "key" | "aud" | "app" | "src" | "prp" | "rec" | "rpv" | "fil" | "sch" | "run" | "imp" | "chg" | "dlq" | "grp" | "dst" | "exp" | "evt";
 
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase32(24)}`;
 

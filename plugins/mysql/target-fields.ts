@@ -1,6 +1,8 @@
 import { PluginError, type DestinationFields, type RemoteField, type RemoteFieldType } from "../contract";
+import { checkingOption } from "../shared/option-refusal";
 import { quoteIdentifier } from "./catalog";
 import type { TableDestination } from "./destination-options";
+import { toPluginError } from "./errors";
 import type { Session } from "./session";
 import { describeTarget, hasUniqueKey, isBooleanColumn, type TargetColumn, type TargetTable } from "./target-table";
 
@@ -67,13 +69,15 @@ async function checkMembershipsTable(session: Session, options: TableDestination
 
 /**
  * The table's writable columns as remote fields, once the options are checked against the
- * catalog: the key column unique on its own, the flag column boolean, the memberships table fit.
+ * catalog: the table there, the key column unique on its own, the flag column boolean, the
+ * memberships table fit. A refusal names the option it concerns.
  */
 export async function targetFields(session: Session, options: TableDestination): Promise<DestinationFields> {
-  const table = await describeTarget(session, options.table);
-  checkKeyColumn(table, options.keyColumn);
-  if (options.flagColumn) checkFlagColumn(table, options.flagColumn);
-  if (options.membershipsTable) await checkMembershipsTable(session, options);
+  const table = await checkingOption("table", () => describeTarget(session, options.table), toPluginError);
+  await checkingOption("keyColumn", () => checkKeyColumn(table, options.keyColumn), toPluginError);
+  const { flagColumn } = options;
+  if (flagColumn) await checkingOption("flagColumn", () => checkFlagColumn(table, flagColumn), toPluginError);
+  if (options.membershipsTable) await checkingOption("membershipsTable", () => checkMembershipsTable(session, options), toPluginError);
   const fields = table.columns
     .filter((c) => !c.generated && c.name !== options.flagColumn)
     .map((c) => ({ name: c.name, label: `${c.name} (${c.columnType})`, type: remoteType(c), required: c.name === options.keyColumn || c.required, arrays: arraysOf(c) }));

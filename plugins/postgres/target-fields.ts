@@ -1,5 +1,7 @@
 import { PluginError, type DestinationFields, type RemoteField, type RemoteFieldType } from "../contract";
+import { checkingOption } from "../shared/option-refusal";
 import type { TableDestination } from "./destination-options";
+import { toPluginError } from "./errors";
 import { qualified, quoteIdent } from "./identifiers";
 import type { Session } from "./session";
 import { describeTarget, hasUniqueKey, type TargetColumn, type TargetTable } from "./target-table";
@@ -70,16 +72,21 @@ async function checkMembershipsTable(session: Session, schema: string, options: 
   }
 }
 
+/** The server's refusals as the plugin's; the session takes any secret out of them on the way out. */
+const refusalOf = (err: unknown) => toPluginError(err, undefined);
+
 /**
  * The table's writable columns as remote fields, once the options are checked against the
- * catalog: the key column unique on its own, the flag column boolean, the memberships table fit.
+ * catalog: the table there, the key column unique on its own, the flag column boolean, the
+ * memberships table fit. A refusal names the option it concerns.
  */
 export async function targetFields(session: Session, schema: string, options: TableDestination): Promise<DestinationFields> {
   const where = qualified(schema, options.table);
-  const table = await describeTarget(session, schema, options.table);
-  checkKeyColumn(table, where, options.keyColumn);
-  if (options.flagColumn) checkFlagColumn(table, where, options.flagColumn);
-  if (options.membershipsTable) await checkMembershipsTable(session, schema, options);
+  const table = await checkingOption("table", () => describeTarget(session, schema, options.table), refusalOf);
+  await checkingOption("keyColumn", () => checkKeyColumn(table, where, options.keyColumn), refusalOf);
+  const { flagColumn } = options;
+  if (flagColumn) await checkingOption("flagColumn", () => checkFlagColumn(table, where, flagColumn), refusalOf);
+  if (options.membershipsTable) await checkingOption("membershipsTable", () => checkMembershipsTable(session, schema, options), refusalOf);
   const fields = table.columns
     .filter((c) => !c.generated && c.name !== options.flagColumn)
     .map((c) => ({ name: c.name, label: `${c.name} (${c.type})`, type: remoteType(c), required: c.name === options.keyColumn || isRequired(c), arrays: arraysOf(c) }));

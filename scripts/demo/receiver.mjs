@@ -4,6 +4,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 
+/** Shared by the demo's webhook Destination and its receiver; it guards nothing outside this machine. */
+export const DEMO_RECEIVER_SECRET = "groupflow-demo-receiver-secret";
+
 const MAX_AGE_SECONDS = 300;
 const KEPT = 500;
 

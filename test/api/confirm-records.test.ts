@@ -7,6 +7,7 @@ import { TenantScope } from "../../worker/db/tenant-scope";
 import { confirmRecords } from "../../worker/pipeline/confirm-records";
 import { finishRunIfDone } from "../../worker/runs/lifecycle";
 import { api, type Caller, signUp, tableCounts } from "../support/api";
+import { exportsBecome, exportsTo } from "../support/exports";
 import { POSTGRES_FIXTURE } from "../support/customer-databases";
 import { planOf, recordingD1 } from "../support/query-plans";
 import { adminSql, scratchTable } from "./plugins/postgres-support";
@@ -138,6 +139,35 @@ describe("a Schedule that confirms Records", { timeout: 120_000 }, () => {
     expect(third.counters).toMatchObject({ recordsCreated: 1, recordsMissing: 0, recordsRemoved: 0 });
     const back = (await recordsByEmail(as)).get(email(3))!;
     expect(gone).not.toContain(back.id);
+  });
+
+  it("with removeMissing, removes the Records from the sync Destinations that hold them, and additive ones keep them", async () => {
+    const table = await peopleTable(4);
+    const { as, schedule } = await warehouse("removesent", table, { confirmRecords: true, removeMissing: true });
+    const outbox = (await api("POST", "/apps", { as, body: { name: "Outbox", plugin: "inspector", type: "inspector" } })).body.app;
+    const destination = async (name: string, syncMode: string) => {
+      const created = await api("POST", "/destinations", { as, body: { appId: outbox.id, type: "inspector", name, syncMode, mapping: [{ remote: "name", property: "first_name" }] } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.destination.id as string;
+    };
+    const [synced, kept] = [await destination("Synced", "sync"), await destination("Kept", "additive")];
+    await run(as, schedule.id);
+    await exportsBecome(synced, (r) => r.length === 4 && r.every((e) => e.state === "complete"));
+    await exportsBecome(kept, (r) => r.length === 4 && r.every((e) => e.state === "complete"));
+    const gone = (await recordsByEmail(as)).get(email(2))!.id;
+    const holds = (destinationId: string) =>
+      env.DB.prepare("select payload from destination_records where destination_id = ? and record_id = ?").bind(destinationId, gone).first<string>("payload");
+
+    await sql.unsafe(`delete from ${table} where id = 2`);
+    expect(await run(as, schedule.id)).toMatchObject({ state: "complete", counters: { recordsRemoved: 1 } });
+    const rows = await exportsBecome(synced, (r) => r.length === 5 && r.every((e) => e.state === "complete"));
+    expect(rows.filter((r) => r.record_id === gone).map((r) => [r.to_delete, r.reason])).toEqual([
+      [0, "Sent"],
+      [1, "Removed"],
+    ]);
+    expect(await holds(synced)).toBeNull();
+    expect(await exportsTo(kept)).toHaveLength(4);
+    expect(JSON.parse((await holds(kept))!)).toEqual({ fields: { name: "First 2" }, lists: [] });
   });
 
   it("removes nothing after a Run that read no rows or had failed Imports, and says why", async () => {

@@ -24,6 +24,7 @@ const TABLES = `
   create table pgdest_no_list (external_id text not null, name text);
   create table pgdest_picky (external_id text primary key, plan text check (plan <> 'poison'));
   create table pgdest_reachable (external_id text primary key, plan text);
+  create view pgdest_people_view as select external_id, plan from pgdest_people;
   insert into pgdest_enriched values ('e1', 'old', null, null, 'kept by the customer');`;
 
 let as: Caller;
@@ -213,27 +214,62 @@ describe("the PostgreSQL table Destination", { timeout: 30_000 }, () => {
         as,
         body: { appId, type: "table", name: `Refused ${Math.random()}`, options, groupId, mapping: mapping.map(([remote, property]) => ({ remote, property })) },
       });
-      return { status: res.status, message: String(res.body.error?.message) };
+      return { status: res.status, message: String(res.body.error?.message), path: res.body.error?.details?.[0]?.path };
     };
     const peopleTable = { table: "pgdest_people", keyColumn: "external_id" };
     expect(await attempt(peopleTable, [["external_id", "external_id"], ["plan", "plan"], ["nickname", "first_name"]])).toEqual({
       status: 400,
       message: expect.stringContaining('the Destination has no field "nickname"'),
+      path: "mapping.2.remote",
     });
-    expect(await attempt(peopleTable, [["external_id", "external_id"], ["visits", "active"]])).toEqual({ status: 400, message: expect.stringContaining('"visits" takes number values') });
-    expect(await attempt(peopleTable, [["external_id", "external_id"]])).toEqual({ status: 400, message: expect.stringContaining('needs "plan" mapped') });
+    expect(await attempt(peopleTable, [["external_id", "external_id"], ["visits", "active"]])).toEqual({ status: 400, message: expect.stringContaining('"visits" takes number values'), path: "mapping.1.property" });
+    expect(await attempt(peopleTable, [["external_id", "external_id"]])).toEqual({ status: 400, message: expect.stringContaining('needs "plan" mapped'), path: "mapping" });
+    // Refusals the table's catalog gives are answered like any invalid field, naming the option to change.
     expect(await attempt({ table: "pgdest_people", keyColumn: "plan" }, [["plan", "plan"]])).toEqual({
-      status: 422,
-      message: expect.stringContaining('Key column "plan" of "gf_destination_pg"."pgdest_people" has no primary key or unique index of its own'),
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.keyColumn: Key column "plan" of "gf_destination_pg"\."pgdest_people" has no primary key or unique index of its own/),
+      path: "options.keyColumn",
     });
-    expect(await attempt({ table: "pgdest_people", keyColumn: "email" })).toEqual({ status: 422, message: expect.stringContaining('Key column "email" is not a writable column') });
-    expect(await attempt({ table: "pgdest_nowhere", keyColumn: "external_id" })).toEqual({ status: 422, message: expect.stringContaining('relation "gf_destination_pg.pgdest_nowhere" does not exist') });
-    expect(await attempt({ ...peopleTable, onLeave: "flag", flagColumn: "plan" })).toEqual({ status: 422, message: expect.stringContaining('Flag column "plan" is not a writable boolean column') });
+    expect(await attempt({ table: "pgdest_people", keyColumn: "email" })).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.keyColumn: Key column "email" is not a writable column/),
+      path: "options.keyColumn",
+    });
+    expect(await attempt({ table: "pgdest_nowhere", keyColumn: "external_id" })).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.table: relation "gf_destination_pg\.pgdest_nowhere" does not exist/),
+      path: "options.table",
+    });
+    expect(await attempt({ table: "pgdest_people_view", keyColumn: "external_id" })).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.table: "gf_destination_pg"\."pgdest_people_view" is not a table/),
+      path: "options.table",
+    });
+    expect(await attempt({ ...peopleTable, onLeave: "flag", flagColumn: "plan" })).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.flagColumn: Flag column "plan" is not a writable boolean column/),
+      path: "options.flagColumn",
+    });
     expect(await attempt({ ...peopleTable, onLeave: "flag" })).toMatchObject({ status: 400, message: expect.stringContaining("flagColumn") });
     expect(await attempt({ table: "pgdest_listed", keyColumn: "external_id", membershipsTable: "pgdest_no_list" })).toEqual({
-      status: 422,
-      message: expect.stringContaining('it has no column "list" for the list name'),
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.membershipsTable: .*it has no column "list" for the list name/),
+      path: "options.membershipsTable",
     });
+    expect(await attempt({ table: "pgdest_listed", keyColumn: "external_id", membershipsTable: "pgdest_no_such_list" })).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.membershipsTable: relation "gf_destination_pg\.pgdest_no_such_list" does not exist/),
+      path: "options.membershipsTable",
+    });
+    // Changing a Destination's options is checked the same way, and a refused change leaves it as it was.
+    const { id } = await tableDestination("Moved later", { table: "pgdest_kept", keyColumn: "external_id" }, [["external_id", "external_id"]]);
+    const moved = await api("PATCH", `/destinations/${id}`, { as, body: { options: { table: "pgdest_gone", keyColumn: "external_id" } } });
+    expect({ status: moved.status, message: moved.body.error?.message, path: moved.body.error?.details?.[0]?.path }).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Invalid options\.table: relation "gf_destination_pg\.pgdest_gone" does not exist/),
+      path: "options.table",
+    });
+    expect((await api("GET", `/destinations/${id}`, { as })).body.destination.options).toMatchObject({ table: "pgdest_kept" });
   });
 
   it("fails only the Export of a Record whose value the database refuses, with the database's reason", async () => {

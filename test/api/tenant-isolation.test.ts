@@ -8,7 +8,7 @@ import { listProperties } from "../../worker/services/properties";
 import { resolveRecord } from "../../worker/services/record-identity";
 import { addMember, api, type Caller, createKey, signUp, unique, type Workspace, waitForRun, workspaceSnapshot } from "../support/api";
 import { storeValues } from "../support/record-values";
-import { deliverSigned } from "../support/webhooks";
+import { deliverEventsSigned, deliverSigned } from "../support/webhooks";
 
 /**
  * Workspace B (by session and by an all-scopes API key) against workspace A's objects.
@@ -34,6 +34,7 @@ interface AIds {
   inspectorAppId: string;
   destinationId: string;
   exportId: string;
+  eventId: string;
   marker: string[];
 }
 
@@ -89,9 +90,11 @@ const BY_ID: Record<string, (a: AIds) => { path: string; body?: unknown }> = {
   "DELETE /api/v1/destinations/:id": (a) => ({ path: `/destinations/${a.destinationId}` }),
   "GET /api/v1/destinations/:id/mapping-options": (a) => ({ path: `/destinations/${a.destinationId}/mapping-options` }),
   "GET /api/v1/destinations/:id/records": (a) => ({ path: `/destinations/${a.destinationId}/records` }),
+  "GET /api/v1/destinations/:id/exports/timeline": (a) => ({ path: `/destinations/${a.destinationId}/exports/timeline` }),
   "POST /api/v1/destinations/:id/dry-run": (a) => ({ path: `/destinations/${a.destinationId}/dry-run` }),
   "POST /api/v1/destinations/:id/exports/retry": (a) => ({ path: `/destinations/${a.destinationId}/exports/retry`, body: { exportId: a.exportId } }),
   "GET /api/v1/exports/:id": (a) => ({ path: `/exports/${a.exportId}` }),
+  "GET /api/v1/events/:id": (a) => ({ path: `/events/${a.eventId}` }),
   "GET /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
   "DELETE /api/v1/files/:id": (a) => ({ path: `/files/${a.fileId}` }),
 };
@@ -102,6 +105,7 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "PATCH /api/v1/workspace": { path: "/workspace", body: () => ({ name: "B renamed" }) },
   // Before POST /workspaces, which moves B's session into a new workspace without B's email Property.
   "POST /api/v1/imports": { path: "/imports", body: () => ({ email: `${unique("b")}@example.com` }) },
+  "POST /api/v1/events": { path: "/events", body: () => ({ name: "b_signed_up", identity: { email: `${unique("b")}@example.com` } }) },
   "GET /api/v1/workspaces": { path: "/workspaces", sessionOnly: true },
   "POST /api/v1/workspaces": { path: "/workspaces", body: () => ({ name: "B two", slug: unique("btwo") }), sessionOnly: true },
   "GET /api/v1/auth/session": { path: "/auth/session", sessionOnly: true },
@@ -127,6 +131,8 @@ const OWN_WORKSPACE: Record<string, { path: string; body?: () => unknown; upload
   "GET /api/v1/imports": { path: "/imports" },
   "GET /api/v1/destinations": { path: "/destinations" },
   "GET /api/v1/exports": { path: "/exports" },
+  "GET /api/v1/events": { path: "/events" },
+  "POST /api/v1/events/webhook-secret": { path: "/events/webhook-secret" },
   "GET /api/v1/files": { path: "/files" },
   "POST /api/v1/files": { path: "/files?name=b-people.csv", upload: "email\nb@example.com\n" },
 };
@@ -141,6 +147,8 @@ const NOT_WORKSPACE_DATA = new Set([
   "POST /api/v1/invitations/accept",
   // Public: the signature with the Source's secret names the workspace (cross-workspace test below).
   "POST /hooks/sources/:sourceId",
+  // Public: the signature with the workspace's events secret vouches for the workspace it names (test below).
+  "POST /hooks/events/:tenantId",
 ]);
 
 const served = () => {
@@ -151,7 +159,7 @@ const served = () => {
 let a: Workspace;
 let aIds: AIds;
 let bCallers: [string, Caller][];
-let webhooks: { a: { sourceId: string; secret: string }; b: { tenantId: string; sourceId: string; secret: string } };
+let webhooks: { a: { sourceId: string; secret: string; eventsSecret: string }; b: { tenantId: string; sourceId: string; secret: string; eventsSecret: string } };
 
 beforeAll(async () => {
   a = await signUp("tenanta");
@@ -206,8 +214,17 @@ beforeAll(async () => {
   )
     .bind(exportId, a.workspace.id, destination.body.destination.id, recordId, JSON.stringify({ fields: { name: "A's customer" }, lists: [] }), Date.now(), Date.now())
     .run();
+  // Written directly, matched to A's Record: B must neither list nor read it.
+  const eventId = "evt_isolationisolationisolat";
+  await env.DB.prepare(
+    `insert into events (id, tenant_id, name, occurred_at, received_at, identity, data, applied_keys, import_id, record_id, via)
+     values (?, ?, 'a_cart_abandoned', ?, ?, '{"email":"a-record@example.com"}', ?, '[]', null, ?, 'api')`,
+  )
+    .bind(eventId, a.workspace.id, Date.now(), Date.now(), JSON.stringify({ cart_items: ["A's red shirt"] }), recordId)
+    .run();
   aIds = {
     exportId,
+    eventId,
     inspectorAppId: inspector.body.app.id,
     destinationId: destination.body.destination.id,
     groupId: group.body.group.id,
@@ -225,7 +242,7 @@ beforeAll(async () => {
     recordId,
     importId,
     deadLetterId,
-    marker: [deadLetterId, recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv", inspector.body.app.id, destination.body.destination.id, "A's outbox", exportId],
+    marker: [deadLetterId, recordId, "a-record@example.com", "A's customer", importId, schedule.body.schedule.id, runId, "A's schedule", a.workspace.id, a.email, member.email, invite.body.invitation.id, key.id, a.workspace.slug, app.body.app.id, source.body.source.id, property.body.property.id, "A's sample", "A's users", file.body.file.id, "a-customers.csv", inspector.body.app.id, destination.body.destination.id, "A's outbox", exportId, eventId, "a_cart_abandoned", "A's red shirt"],
   };
   const b = await signUp("tenantb");
   const bKey = await createKey(b.owner, ALL_SCOPES, "B's all-scopes key");
@@ -233,7 +250,12 @@ beforeAll(async () => {
   const bSource = await api("POST", "/sources", { as: b.owner, body: { appId: bApp.body.app.id, name: "B's pushed", type: "push" } });
   await api("POST", "/properties", { as: b.owner, body: { key: "email", type: "email", unique: true, sourceId: bSource.body.source.id, column: "email" } });
   const bHook = await api("POST", `/sources/${bSource.body.source.id}/webhook-secret`, { as: b.owner });
-  webhooks = { a: { sourceId: source.body.source.id, secret: aHook.body.secret }, b: { tenantId: b.workspace.id, sourceId: bSource.body.source.id, secret: bHook.body.secret } };
+  const aEvents = await api("POST", "/events/webhook-secret", { as: a.owner });
+  const bEvents = await api("POST", "/events/webhook-secret", { as: b.owner });
+  webhooks = {
+    a: { sourceId: source.body.source.id, secret: aHook.body.secret, eventsSecret: aEvents.body.secret },
+    b: { tenantId: b.workspace.id, sourceId: bSource.body.source.id, secret: bHook.body.secret, eventsSecret: bEvents.body.secret },
+  };
   bCallers = [
     ["B's session", b.owner],
     ["B's API key", { key: bKey.secret }],
@@ -292,6 +314,17 @@ describe("tenant isolation", () => {
     expect([intoB.status, intoA.status]).toEqual([401, 401]);
     expect(intoB.body).toEqual(intoA.body);
     expect(await imports()).toEqual(before);
+  });
+
+  it("POST /hooks/events/:tenantId: a signature made with one workspace's events secret stores nothing in the other", async () => {
+    const stored = async () => (await env.DB.prepare("select tenant_id, count(*) as n from events group by tenant_id having tenant_id in (?, ?)").bind(a.workspace.id, webhooks.b.tenantId).all()).results;
+    const body = JSON.stringify({ name: "crossed", identity: { email: "crossed@example.com" } });
+    const before = await stored();
+    const intoB = await deliverEventsSigned(webhooks.b.tenantId, webhooks.a.eventsSecret, body);
+    const intoA = await deliverEventsSigned(a.workspace.id, webhooks.b.eventsSecret, body);
+    expect([intoB.status, intoA.status]).toEqual([401, 401]);
+    expect(intoB.body).toEqual(intoA.body);
+    expect(await stored()).toEqual(before);
   });
 
   it("B cannot put A's Records into B's own Group", async () => {

@@ -118,7 +118,7 @@ describe("the webhook Destination", { timeout: 30_000 }, () => {
     expect(failed).toMatchObject({ state: "failed", attempts: 2, reason: expect.stringMatching(/^Failed after 2 attempts: The receiver answered 503/) });
     // The Destination never got it: the Record's object forgets its decision, so the next change sends the whole payload.
     const object = env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, recordOf.get("w4")!)));
-    expect((await object.current())!.destinations?.[destinationId]).toBeUndefined();
+    expect((await object.current())!.destinations?.[destinationId]).toMatchObject({ payload: null });
     expect((await api("PATCH", "/workspace", { as, body: { exportMaxAttempts: 10 } })).status).toBe(200);
 
     // Once the receiver is mended, a person retries it by hand and it arrives.
@@ -126,6 +126,11 @@ describe("the webhook Destination", { timeout: 30_000 }, () => {
     expect(retried.body).toEqual({ retried: 1, leftFailed: 0 });
     const [sent] = await exportsBecome(destinationId, (r) => r[0]!.state === "complete");
     expect(sent).toMatchObject({ id: failed!.id, attempts: 1, reason: "Sent" });
+    // Arriving after all, it is what the Destination holds: leaving the Group (sync) removes it again.
+    await expect.poll(async () => (await object.current())!.destinations?.[destinationId]?.payload, { timeout: 5_000 }).toMatchObject({ fields: { plan: "pro" } });
+    expect((await api("POST", `/groups/${groupOf.get("broken")}/members/remove`, { as, body: { property: "external_id", values: ["w4"] } })).status).toBe(200);
+    const [, removal] = await exportsBecome(destinationId, (r) => r.length === 2 && r[1]!.state === "complete");
+    expect(removal).toMatchObject({ record_id: recordOf.get("w4"), to_delete: 1 });
     expect((await api("POST", `/destinations/${destinationId}/exports/retry`, { as, body: {} })).body).toEqual({ retried: 0, leftFailed: 0 });
     const unknown = await api("POST", `/destinations/${destinationId}/exports/retry`, { as, body: { exportId: "exp_000000000000000000000000" } });
     expect(unknown.status).toBe(404);

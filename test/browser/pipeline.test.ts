@@ -89,7 +89,8 @@ describe("an incremental Postgres Schedule", { timeout: 240_000 }, () => {
       identity: { column: "email", propertyKey: "email", propertyType: "email" },
     });
     await as.ok("POST", "/properties", { key: "first_name", type: "string", sourceId: source.id, column: "first_name" });
-    const { schedule } = await as.ok("POST", "/schedules", { sourceId: source.id, name: "Changed users", everyMinutes: 1, incrementalColumn: "updated_at" });
+    // Hourly, so the minute's scheduled work never starts a Run of its own between the two started here.
+    const { schedule } = await as.ok("POST", "/schedules", { sourceId: source.id, name: "Changed users", everyMinutes: 60, incrementalColumn: "updated_at" });
 
     const first = await as.run(schedule.id);
     expect(first.counters).toMatchObject({ rowsRead: 200, recordsCreated: 200 });

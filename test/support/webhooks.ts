@@ -8,18 +8,22 @@ export async function sign(secret: string, body: string): Promise<string> {
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** Delivers a webhook the way another system would: no session, no API key, only the signature. */
-export async function deliver(sourceId: string, body: string, headers: Record<string, string> = {}) {
-  const res = await exports.default.fetch(`${BASE}/hooks/sources/${sourceId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-  });
+/** Posts to a webhook path the way another system would: no session, no API key, only what the headers say. */
+async function post(path: string, body: string, headers: Record<string, string>) {
+  const res = await exports.default.fetch(`${BASE}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+/** Delivers a webhook to a Source. */
+export const deliver = (sourceId: string, body: string, headers: Record<string, string> = {}) => post(`/hooks/sources/${sourceId}`, body, headers);
+
 /** Delivers `body` signed with `secret`. */
 export async function deliverSigned(sourceId: string, secret: string, body: string, headers: Record<string, string> = {}) {
   return deliver(sourceId, body, { "x-groupflow-signature": await sign(secret, body), ...headers });
+}
+
+/** Delivers events to a workspace's events webhook, signed with `secret`. */
+export async function deliverEventsSigned(tenantId: string, secret: string, body: string) {
+  return post(`/hooks/events/${tenantId}`, body, { "x-groupflow-signature": await sign(secret, body) });
 }

@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { log } from "../log";
 import { recordGroupCounts } from "./group-counts";
-import { deleteExpiredGroupHistory, deleteExpiredImports } from "./retention";
+import { deleteExpiredEvents, deleteExpiredGroupHistory, deleteExpiredImports } from "./retention";
 import { startDueRuns } from "./start-due-runs";
 import { sweepStalledWork } from "./sweep";
 import { sendDueExports } from "./due-exports";
@@ -9,7 +9,7 @@ import { recalculateTimeRelativeGroups } from "../groups/recalculate";
 
 /** The minute's work, each part on its own so one failing doesn't stop the others. */
 export async function runScheduledWork(env: Env, now: Date) {
-  const parts = { startDueRuns, recalculateTimeRelativeGroups, sweepStalledWork, sendDueExports, deleteExpiredImports, deleteExpiredGroupHistory, recordGroupCounts } as const;
+  const parts = { startDueRuns, recalculateTimeRelativeGroups, sweepStalledWork, sendDueExports, deleteExpiredImports, deleteExpiredEvents, deleteExpiredGroupHistory, recordGroupCounts } as const;
   for (const [name, part] of Object.entries(parts)) {
     try {
       const result = await part(env, now);

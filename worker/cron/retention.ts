@@ -123,3 +123,20 @@ export async function deleteExpiredGroupHistory(env: Env, now: Date, limits: Ret
   );
   return { membershipChanges: changes, groupCounts: counts };
 }
+
+/**
+ * Deletes events older than each workspace's `eventRetentionDays`, a bounded number per call, read
+ * workspace by workspace through the (tenant_id, occurred_at) index.
+ */
+export async function deleteExpiredEvents(env: Env, now: Date, limits: RetentionLimits = RETENTION_LIMITS) {
+  const deleted = await deleteInChunks(limits, (limit) =>
+    env.DB.prepare(
+      `delete from events where id in (
+         select e.id from tenants t join events e on e.tenant_id = t.id and e.occurred_at < ?1 - t.event_retention_days * ?2
+         limit ?3)`,
+    )
+      .bind(now.getTime(), DAY_MS, limit)
+      .run(),
+  );
+  return { events: deleted };
+}

@@ -87,6 +87,8 @@ export const exports = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** When a person last sent it again after it failed: its Record's object had forgotten it, and must learn it arrived after all. */
+    retriedAt: integer("retried_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     // One waiting change per Record and Destination: a newer decision replaces it.
@@ -94,6 +96,8 @@ export const exports = sqliteTable(
     // Consumers take due Exports of one Destination in order.
     index("exports_due_idx").on(t.destinationId, t.state, t.nextAttemptAt),
     index("exports_record_idx").on(t.recordId, t.createdAt),
+    // A Destination's page lists its Exports newest first and charts them by when they were made.
+    index("exports_destination_created_idx").on(t.destinationId, t.createdAt),
     index("exports_tenant_created_idx").on(t.tenantId, t.createdAt),
   ],
 );

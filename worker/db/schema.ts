@@ -26,6 +26,12 @@ export const tenants = sqliteTable("tenants", {
   importRetentionDays: integer("import_retention_days").notNull().default(30),
   /** Attempts an Export gets before it fails with its last error (retries back off over about a day). */
   exportMaxAttempts: integer("export_max_attempts").notNull().default(10),
+  /** Days events are kept before the scheduled cleanup deletes them. */
+  eventRetentionDays: integer("event_retention_days").notNull().default(90),
+  /** Whether an event about someone no Record knows creates one; if not, the event waits unmatched until a Record with its identity appears. */
+  eventsCreateRecords: integer("events_create_records", { mode: "boolean" }).notNull().default(true),
+  /** The workspace's events webhook secret, sealed like App secrets; null until one is made. */
+  sealedEventsWebhookSecret: text("sealed_events_webhook_secret"),
   /** Whether plugins may reach private and loopback addresses, e.g. a webhook receiver on this machine during development. */
   allowPrivateDestinations: integer("allow_private_destinations", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
@@ -436,7 +442,7 @@ export const imports = sqliteTable(
     /** The Run page it was read on: hydration messages name a page, so a redelivery finds the same Imports. */
     page: integer("page"),
     /** api, webhook or run: how it arrived. */
-    via: text("via").$type<"api" | "webhook" | "run">().notNull(),
+    via: text("via").$type<"api" | "webhook" | "run" | "event">().notNull(),
     recordId: text("record_id").references(() => records.id, { onDelete: "set null" }),
     /** Property key (or Source column for Run rows) → value, as it arrived. */
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

@@ -3,19 +3,11 @@ import type { Destination } from "../db/destinations-schema";
 import type { TenantScope } from "../db/tenant-scope";
 import { payloadFor, type DestinationPlan } from "./decide";
 import { destinationPlans } from "./plans";
-import type { ExportPayload, FieldValue } from "./types";
+import type { DryRunChange, ExportPayload } from "./types";
 
 /** Records read per step: their values and Groups in two statements. */
 const STEP = 400;
 const SAMPLE = 10;
-
-export interface DryRunChange {
-  recordId: string;
-  action: "create" | "update" | "delete";
-  /** Each field and list that would change, with what the Destination holds and what it would be sent. */
-  fields: Record<string, { before: FieldValue | undefined; after: FieldValue | undefined }>;
-  lists: { add: string[]; remove: string[] };
-}
 
 function diff(recordId: string, action: DryRunChange["action"], before: ExportPayload | null, after: ExportPayload | null): DryRunChange {
   const fields: DryRunChange["fields"] = {};

@@ -1,7 +1,7 @@
-import type { DestinationFields, RemoteFieldType } from "../../plugins/contract";
+import type { DestinationFields } from "../../plugins/contract";
 import type { Group, Property } from "../db/schema";
 import { ApiError } from "../errors";
-import type { PropertyType } from "../properties/types";
+import { fitsField } from "./field-fit";
 import type { FieldMapping, GroupListMapping } from "./types";
 
 export interface MappingInput {
@@ -13,15 +13,6 @@ export interface GroupListInput {
   groupId: string;
   remote: string;
 }
-
-/** The Property types a remote field of each type takes; values travel as text, so a text field takes any. */
-const FITS: Record<RemoteFieldType, readonly PropertyType[] | "all"> = {
-  string: "all",
-  any: "all",
-  number: ["integer", "float"],
-  boolean: ["boolean"],
-  date: ["date"],
-};
 
 const invalid = (field: string, message: string) => new ApiError("invalid_request", `Invalid ${field}: ${message}`, [{ path: field, message }]);
 
@@ -43,9 +34,8 @@ export function checkMapping(input: MappingInput[], offered: DestinationFields, 
     }
     const property = byKey.get(m.property);
     if (!property) throw invalid(`mapping.${i}.property`, `no Property has the key "${m.property}"`);
-    const fits = field ? FITS[field.type] : "all";
-    if (fits !== "all" && !fits.includes(property.type)) {
-      throw invalid(`mapping.${i}.property`, `"${field!.name}" takes ${field!.type} values, and "${property.key}" is a ${property.type} Property`);
+    if (field && !fitsField(field.type, property.type)) {
+      throw invalid(`mapping.${i}.property`, `"${field.name}" takes ${field.type} values, and "${property.key}" is a ${property.type} Property`);
     }
     return { remote: m.remote, propertyId: property.id, arrays: field?.arrays ?? "list" };
   });

@@ -4,6 +4,7 @@ import { destinations, type Destination } from "../db/destinations-schema";
 import { runs, type Run } from "../db/schema";
 import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
+import { removeVanished } from "../exports/removals";
 import { handOverRecords } from "../groups/hand-over";
 import type { DestinationPageMessage } from "../queues/messages";
 import { draftRun, moveRun } from "../runs/lifecycle";
@@ -44,7 +45,8 @@ const describeSync = (c: Run["counters"]) => `Walked ${c.rowsRead} Records: ${c.
 
 /**
  * Walks one page of a Destination's Records: their objects decide, under the Destination's current
- * definition, what it should hold, and the Exports that takes are stored and queued. The Run's
+ * definition, what it should hold, held Records that no longer exist are removed in sync mode, and
+ * the Exports that takes are stored and queued. The Run's
  * cursor moves only while it is still on this page, so a redelivered page walks nothing twice.
  */
 export async function syncDestinationPage(env: Env, message: DestinationPageMessage) {
@@ -72,8 +74,10 @@ export async function syncDestinationPage(env: Env, message: DestinationPageMess
     await moveRun(scope, run.id, "complete", { percentComplete: 100, readComplete: true, reason: describeSync(run.counters) });
     return;
   }
-  const { created } = await handOverRecords(env, message.tenantId, { recordIds: results.map((r) => r.id) });
-  const exports = created.get(destination.id) ?? 0;
+  const recordIds = results.map((r) => r.id);
+  const { created } = await handOverRecords(env, message.tenantId, { recordIds });
+  // The hand-over reaches only Records that exist; those it holds that are gone are removed here.
+  const exports = (created.get(destination.id) ?? 0) + (await removeVanished(env, message.tenantId, recordIds, destination.id));
   await d1
     .prepare(
       `update runs set cursor = ?1, page = page + 1, updated_at = ?2,

@@ -35,3 +35,23 @@ export type ExportPayload = z.infer<typeof exportPayloadSchema>;
 
 export const EXPORT_STATES = ["pending", "sending", "complete", "failed", "canceled"] as const;
 export type ExportState = (typeof EXPORT_STATES)[number];
+
+/** What a sync would do for one Record, as a dry run shows it: each field and list that would change. */
+export interface DryRunChange {
+  recordId: string;
+  action: "create" | "update" | "delete";
+  /** Each field and list that would change, with what the Destination holds and what it would be sent. */
+  fields: Record<string, { before?: FieldValue; after?: FieldValue }>;
+  lists: { add: string[]; remove: string[] };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The spans a Destination's Exports can be charted over, each cut into slots of a readable size. */
+export const TIMELINE_RANGES = {
+  "24h": { slotMs: HOUR, slots: 24 },
+  "7d": { slotMs: DAY, slots: 7 },
+  "30d": { slotMs: DAY, slots: 30 },
+} as const;
+export type TimelineRange = keyof typeof TIMELINE_RANGES;

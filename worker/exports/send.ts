@@ -26,6 +26,7 @@ interface Claimed {
   new_payload: string;
   attempts: number;
   revision: number;
+  retried_at: number | null;
 }
 
 /**
@@ -42,7 +43,7 @@ async function claimDue(d1: D1Database, tenantId: string, destinationId: string,
            and not exists (select 1 from exports s where s.record_id = e.record_id and s.destination_id = e.destination_id and s.state = 'sending')
          order by e.next_attempt_at limit ?4)
        and state in (${statesBefore("sending")})
-       returning id, record_id, to_delete, new_payload, attempts, revision`,
+       returning id, record_id, to_delete, new_payload, attempts, revision, retried_at`,
     )
     .bind(destinationId, tenantId, now, limit)
     .all<Claimed>();
@@ -97,9 +98,15 @@ const failAll = (items: ExportItem[], error: string, retryable: boolean, retryAf
  * in halves until the rows at fault stand alone; a retryable refusal (throttled, a server error, no
  * connection) comes back for every row, with the wait the system asked for.
  */
-async function sendParts(env: Env, runtime: DestinationRuntime, destination: Destination, items: ExportItem[], granted?: string): Promise<Map<string, ExportOutcome>> {
+async function sendParts(
+  env: Env,
+  runtime: DestinationRuntime,
+  destination: Destination,
+  limits: DestinationLimits,
+  items: ExportItem[],
+  granted?: string,
+): Promise<Map<string, ExportOutcome>> {
   const stub = permitsOf(env, destination);
-  const limits = runtime.destinationType.limits(runtime.appOptions, runtime.destinationOptions);
   const leaseId = granted ?? newId("exp");
   if (!granted && (await permit(env, destination, limits, leaseId)) > 0) return failAll(items, "Still waiting for the Destination's rate limit", true);
   let retryAfterMs: number | undefined;
@@ -114,8 +121,8 @@ async function sendParts(env: Env, runtime: DestinationRuntime, destination: Des
     // The halves need permits of their own: this one goes back first, or a concurrency of one would wait on itself.
     await stub.release(leaseId);
     const half = Math.ceil(items.length / 2);
-    const first = await sendParts(env, runtime, destination, items.slice(0, half));
-    return new Map([...first, ...(await sendParts(env, runtime, destination, items.slice(half)))]);
+    const first = await sendParts(env, runtime, destination, limits, items.slice(0, half));
+    return new Map([...first, ...(await sendParts(env, runtime, destination, limits, items.slice(half)))]);
   } finally {
     await stub.release(leaseId, retryAfterMs);
   }
@@ -188,9 +195,13 @@ function outcomeStatements(
 export async function sendExports(env: Env, tenantId: string, destinationId: string) {
   const scope = new TenantScope(createDb(env.DB), tenantId);
   const destination = await scope.findOne(destinations, eq(destinations.id, destinationId));
-  const tenant = await scope.db.select({ maxAttempts: tenants.exportMaxAttempts }).from(tenants).where(eq(tenants.id, tenantId)).get();
+  const tenant = await scope.db
+    .select({ maxAttempts: tenants.exportMaxAttempts, allowPrivateNetwork: tenants.allowPrivateDestinations })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .get();
   if (!destination || !tenant) return;
-  const runtime = await destinationRuntime(env, await findApp(scope, destination.appId), destination);
+  const runtime = await destinationRuntime(env, await findApp(scope, destination.appId), destination, tenant);
   const limits = runtime.destinationType.limits(runtime.appOptions, runtime.destinationOptions);
   // The permit comes before the claim, so Exports are never taken (and an attempt counted) only to wait.
   const leaseId = newId("exp");
@@ -207,13 +218,20 @@ export async function sendExports(env: Env, tenantId: string, destinationId: str
     if (item.action === "delete" && !sent.has(item.recordId)) outcomes.set(item.exportId, { ok: true, skipped: "Never sent, so nothing to remove" });
     else toSend.push(item);
   }
-  if (toSend.length) for (const [id, outcome] of await sendParts(env, runtime, destination, toSend, leaseId)) outcomes.set(id, outcome);
+  if (toSend.length) for (const [id, outcome] of await sendParts(env, runtime, destination, limits, toSend, leaseId)) outcomes.set(id, outcome);
   else await permitsOf(env, destination).release(leaseId);
   const { statements, failedForGood } = outcomeStatements(env.DB, destination, rows, items, outcomes, { maxAttempts: tenant.maxAttempts, firstRetryMs: firstRetryMs(env.EXPORT_FIRST_RETRY_MS) }, Date.now());
   await env.DB.batch(statements);
   // Their objects decided payloads the Destination never got: they forget them, so the next change sends everything again.
   for (const row of failedForGood) {
     await env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, row.record_id))).forgetExport(destinationId, row.revision);
+  }
+  // Retried by hand after failing for good, and arrived: their objects had forgotten them, and learn otherwise.
+  for (const row of rows) {
+    const outcome = outcomes.get(row.id);
+    if (row.retried_at === null || !outcome?.ok || outcome.skipped) continue;
+    const payload = row.to_delete ? null : (JSON.parse(row.new_payload) as ExportPayload);
+    await env.RECORDS.get(env.RECORDS.idFromName(recordObjectName(tenantId, row.record_id))).rememberExport(destinationId, row.revision, payload);
   }
   const failures = [...outcomes.values()].filter((o) => !o.ok).length;
   log("debug", "sent exports", { tenantId, destinationId, exports: rows.length, failures });

@@ -1,4 +1,5 @@
-import { apps, properties, sources, type App, type Property, type Source } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { apps, properties, sources, tenants, type App, type Property, type Source } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import { isPushOnly } from "./import-keys";
 
@@ -9,10 +10,17 @@ export interface Catalog {
   sources: Map<string, Source>;
   apps: Map<string, App>;
   pushOnlySourceIds: Set<string>;
+  /** Whether an event about someone unknown creates their Record (a workspace setting). */
+  eventsCreateRecords: boolean;
 }
 
 export async function loadCatalog(scope: TenantScope): Promise<Catalog> {
-  const [props, srcs, appRows] = await Promise.all([scope.select(properties), scope.select(sources), scope.select(apps)]);
+  const [props, srcs, appRows, [tenant]] = await Promise.all([
+    scope.select(properties),
+    scope.select(sources),
+    scope.select(apps),
+    scope.db.select({ eventsCreateRecords: tenants.eventsCreateRecords }).from(tenants).where(eq(tenants.id, scope.tenantId)).limit(1),
+  ]);
   const appMap = new Map(appRows.map((a) => [a.id, a]));
   const pushOnly = new Set(srcs.filter((s) => appMap.has(s.appId) && isPushOnly(s, appMap.get(s.appId)!)).map((s) => s.id));
   return {
@@ -21,5 +29,6 @@ export async function loadCatalog(scope: TenantScope): Promise<Catalog> {
     sources: new Map(srcs.map((s) => [s.id, s])),
     apps: appMap,
     pushOnlySourceIds: pushOnly,
+    eventsCreateRecords: tenant?.eventsCreateRecords ?? true,
   };
 }

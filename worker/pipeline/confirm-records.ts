@@ -5,6 +5,8 @@ import { chunk } from "../db/chunk";
 import { runs, schedules, sources, type Run } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
+import { planRemovals, removalStatements } from "../exports/removals";
+import { nudgeDestinations } from "../exports/send";
 import type { RunCounters } from "../runs/states";
 import { auditEntryOnce } from "../services/audit-log";
 
@@ -96,8 +98,9 @@ async function countMissing(d1: D1Database, t: Target) {
 
 /**
  * Removes unseen Records a step at a time, in identity order: each step's objects forget their Records
- * first and then one D1 batch deletes them (a stop in between leaves them to be found again) and counts
- * what it deleted. The first batch of a Run's removal carries its one audit entry. True when none are left.
+ * first and then one D1 batch deletes them (a stop in between leaves them to be found again), counts
+ * what it deleted and removes those from the sync-mode Destinations that hold them. The first batch of
+ * a Run's removal carries its one audit entry. True when none are left.
  */
 async function removeUnseen(env: Env, scope: TenantScope, run: Run, t: Target, limits: RemovalLimits) {
   const d1 = scope.db.$client;
@@ -113,6 +116,7 @@ async function removeUnseen(env: Env, scope: TenantScope, run: Run, t: Target, l
     if (!page.length) return true;
     after = page.at(-1)!.value;
     const ids = [...new Set(page.map((r) => r.recordId))];
+    const removals = await planRemovals(d1, t.tenantId, ids);
     await forgetInObjects(env, t.tenantId, ids);
     const audit = auditEntryOnce(scope, SYSTEM_ACTOR, `confirm:${t.runId}`, {
       action: "run.remove_missing",
@@ -120,7 +124,13 @@ async function removeUnseen(env: Env, scope: TenantScope, run: Run, t: Target, l
       targetId: t.runId,
       after: { sourceId: run.sourceId, scheduleId: run.scheduleId, removed: total?.n ?? ids.length, recordIds: ids.slice(0, AUDITED_IDS) },
     });
-    await d1.batch([...(step === 0 ? [audit] : []), ...chunk(ids, IDS_PER_DELETE).flatMap((part) => deleteAndCount(d1, t, part))]);
+    await d1.batch([
+      ...(step === 0 ? [audit] : []),
+      ...chunk(ids, IDS_PER_DELETE).flatMap((part) => deleteAndCount(d1, t, part)),
+      // After the deletes: only Records they did delete are removed.
+      ...removalStatements(d1, t.tenantId, removals, Date.now()),
+    ]);
+    await nudgeDestinations(env, t.tenantId, removals.map((r) => r.destinationId));
     if (page.length < limits.step) return true;
   }
   return false;

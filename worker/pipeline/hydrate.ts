@@ -42,7 +42,27 @@ function associationStatements(scope: TenantScope, batch: Import[], identified: 
     }
   }
   for (const [runId, errors] of failuresByRun) statements.push(incrementRunCounters(db.$client, scope.tenantId, runId, { errors })!);
+  // Events travel as Imports: once an Import names its Record, so do the events it carries.
+  statements.push(
+    db.$client
+      .prepare("update events set record_id = (select i.record_id from imports i where i.id = events.import_id) where import_id in (select value from json_each(?1)) and tenant_id = ?2 and record_id is null")
+      .bind(JSON.stringify(batch.map((i) => i.id)), scope.tenantId),
+  );
   const recordIds = [...new Set([...identified.values()].flatMap((f) => ("recordId" in f ? [f.recordId] : [])))];
+  // Events that arrived before their person had a Record are matched once one holds an identity they name.
+  statements.push(
+    db.$client
+      .prepare(
+        `update events set record_id = (
+           select ri.record_id from event_identities ei join record_identities ri on ri.tenant_id = ei.tenant_id and ri.property_id = ei.property_id and ri.value = ei.value
+           where ei.event_id = events.id limit 1)
+         where tenant_id = ?1 and record_id is null and id in (
+           select ei.event_id from record_identities ri indexed by record_identities_record_idx
+             join event_identities ei on ei.tenant_id = ri.tenant_id and ei.property_id = ri.property_id and ei.value = ri.value
+           where ri.tenant_id = ?1 and ri.record_id in (select value from json_each(?2)))`,
+      )
+      .bind(scope.tenantId, JSON.stringify(recordIds)),
+  );
   // Values about to be re-read show as pending until their Record's object stores the new ones.
   for (const ids of chunk(recordIds, 90)) statements.push(prepared(db, scope.update(recordProperties, { state: "pending" }, inArray(recordProperties.recordId, ids))));
   return statements;
@@ -120,7 +140,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   const now = new Date();
 
   const readings = new Map(batch.map((imp) => [imp.id, readImport(imp, catalog)]));
-  const identified = await identifyImports(scope, catalog, batch, readings, `hydrate:${batch[0]!.id}`);
+  const identified = await identifyImports(env, scope, catalog, batch, readings, `hydrate:${batch[0]!.id}`);
   timer.mark("identify");
   await env.DB.batch(associationStatements(scope, batch, identified, now));
   timer.mark("associate");

@@ -1,6 +1,7 @@
 import { rowMatches } from "../../plugins/shared/aggregate";
 import type { Import } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
+import type { Env } from "../env";
 import { coerce } from "../properties/coerce";
 import { resolveRecord, resolveRecords, type IdentityValue, type ResolveRequest } from "../services/record-identity";
 import { mergeRecords } from "../services/record-merge";
@@ -40,10 +41,16 @@ export function readImport(imp: Import, catalog: Catalog): ImportReading | { err
     .map((p) => identityValue(p.id, p.type, imp.data[p.key]))
     .filter((v): v is IdentityValue => v !== null);
   const applied = Object.fromEntries(keys.applied.map((p) => [p.key, asList(imp.data[p.key])]));
-  return { identity, applied, mayCreate: imp.via === "api" || source?.role === "primary" };
+  const mayCreate = imp.via === "event" ? catalog.eventsCreateRecords : imp.via === "api" || source?.role === "primary";
+  return { identity, applied, mayCreate };
 }
 
 export type Identified = { recordId: string } | { error: string };
+
+const unknownPerson = (imp: Import) =>
+  imp.via === "event"
+    ? "No Record has these values, and this workspace's events do not create Records: the event waits unmatched until a Record with one of them appears"
+    : "No Record has these values, and this Source only adds to Records that exist";
 
 function uniqueKeys(catalog: Catalog) {
   return catalog.properties.filter((p) => p.unique).map((p) => p.key).join(", ") || "(none defined)";
@@ -54,6 +61,7 @@ function uniqueKeys(catalog: Catalog) {
  * the same batch land on the same Record; values that turn out to belong to several Records merge them.
  */
 export async function identifyImports(
+  env: Env,
   scope: TenantScope,
   catalog: Catalog,
   batch: Import[],
@@ -72,11 +80,11 @@ export async function identifyImports(
   for (const request of requests) {
     let outcome = outcomes.get(request.key)!;
     if (outcome.kind === "ambiguous") {
-      await mergeRecords(scope, outcome.recordIds, requestId);
+      await mergeRecords(env, scope, outcome.recordIds, requestId);
       outcome = await resolveRecord(scope, request.values, { create: request.create });
     }
     if (outcome.kind === "found" || outcome.kind === "created") result.set(request.key, { recordId: outcome.recordId });
-    else if (outcome.kind === "unknown") result.set(request.key, { error: "No Record has these values, and this Source only adds to Records that exist" });
+    else if (outcome.kind === "unknown") result.set(request.key, { error: unknownPerson(batch.find((i) => i.id === request.key)!) });
     else result.set(request.key, { error: "These values belong to several Records that could not be merged" });
   }
   return result;

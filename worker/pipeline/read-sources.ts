@@ -84,7 +84,8 @@ export async function readSources(env: Env, scope: TenantScope, catalog: Catalog
   }
 
   for (const plan of plans) {
-    if (!plan.keys.length) continue;
+    // A Source whose rows name their Record needs no key values; any other without them finds nothing.
+    if (!plan.keys.length && plan.runtime.sourceType.keyedBy !== "record") continue;
     const refs: RecordRef[] = recordIds
       .map((recordId) => ({ recordId, values: Object.fromEntries(plan.keys.map((k) => [k, current.get(recordId)![k] ?? null])) }))
       .filter((ref) => plan.keys.every((k) => ref.values[k] !== null));

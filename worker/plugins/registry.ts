@@ -6,12 +6,13 @@ import { mailchimpPlugin } from "../../plugins/mailchimp";
 import { webhookPlugin } from "../../plugins/webhook";
 import { mysqlPlugin } from "../../plugins/mysql";
 import { postgresPlugin } from "../../plugins/postgres";
+import { eventsPlugin } from "../../plugins/events";
 import { pushPlugin } from "../../plugins/push";
 import { samplePlugin } from "../../plugins/sample";
 import { ApiError } from "../errors";
 
 /** The installed plugins. Adding a plugin is adding it here. */
-export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin, inspectorPlugin, webhookPlugin, mailchimpPlugin, hubspotPlugin];
+export const PLUGINS: readonly Plugin[] = [samplePlugin, postgresPlugin, mysqlPlugin, csvPlugin, pushPlugin, eventsPlugin, inspectorPlugin, webhookPlugin, mailchimpPlugin, hubspotPlugin];
 
 export function findAppType(pluginName: string, type: string): { plugin: Plugin; appType: AppType } {
   const plugin = PLUGINS.find((p) => p.name === pluginName);

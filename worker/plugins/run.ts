@@ -1,4 +1,4 @@
-import { PluginError, type FileStore, type PluginContext } from "../../plugins/contract";
+import { PluginError, type PluginContext } from "../../plugins/contract";
 import { ApiError } from "../errors";
 import { log } from "../log";
 
@@ -10,7 +10,7 @@ export const PLUGIN_TIMEOUT_MS = 15_000;
  */
 export async function runPlugin<T>(
   what: string,
-  base: { tenantId: string; files: FileStore; allowPrivateNetwork?: boolean },
+  base: Omit<PluginContext, "signal" | "onQuery">,
   call: (ctx: PluginContext) => Promise<T>,
   timeoutMs = PLUGIN_TIMEOUT_MS,
 ): Promise<T> {

@@ -7,7 +7,7 @@ import { recalculatePage } from "../groups/recalculate";
 import { createDb } from "../db/client";
 import { TenantScope } from "../db/tenant-scope";
 import { finishRunIfDone, moveRun } from "../runs/lifecycle";
-import { keepDeadLetter } from "./dead-letters";
+import { failRunOfGivenUpPage, keepDeadLetter } from "./dead-letters";
 import { handOverMembershipMessageSchema, hydrationMessageSchema, MAX_ATTEMPTS, QUEUES, runMessageSchema, sendExportsMessageSchema } from "./messages";
 import { sendExports } from "../exports/send";
 import { syncDestinationPage } from "../destinations/sync-run";
@@ -48,6 +48,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
     const kind = (message.body as { kind?: unknown } | null)?.kind;
     const from = ({ hydrate: QUEUES.hydration, "hand-over-membership": QUEUES.memberships, "send-exports": QUEUES.exports } as Record<string, string>)[String(kind)] ?? QUEUES.runPages;
     await keepDeadLetter(env, from, message.id, message.body, null);
+    if (from === QUEUES.runPages) await failRunOfGivenUpPage(env, message.body);
   } else {
     throw new Error(`No consumer for queue "${queue}"`);
   }
@@ -63,6 +64,7 @@ async function handle(env: Env, queue: string, message: Message<unknown>) {
 export async function consumeQueue(batch: MessageBatch<unknown>, env: Env) {
   const queue = batch.queue;
   for (const message of batch.messages) {
+    const watch = watchSlowMessage(queue, message);
     try {
       await handle(env, queue, message);
       message.ack();
@@ -71,6 +73,33 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env) {
       log("warn", "queue message failed", { queue, messageId: message.id, attempts: message.attempts, error });
       if (message.attempts >= MAX_ATTEMPTS) await keepDeadLetter(env, queue, message.id, message.body, error);
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+    } finally {
+      clearInterval(watch);
     }
   }
+}
+
+/** How long a message may take before the log says it is still being handled, and again each time as long. */
+const SLOW_MESSAGE_MS = 30_000;
+
+/**
+ * A batch holds up the messages behind it on its queue until every message in it is handled, so
+ * one that hangs (an outside system that never answers, a call that never returns) stalls the
+ * queue: the log says which message, of which kind and workspace, and for how long.
+ */
+function watchSlowMessage(queue: string, message: Message<unknown>) {
+  const started = Date.now();
+  const body = (message.body ?? {}) as { kind?: unknown; tenantId?: unknown; runId?: unknown; destinationId?: unknown };
+  return setInterval(() => {
+    log("warn", "queue message still being handled", {
+      queue,
+      messageId: message.id,
+      kind: body.kind,
+      tenantId: body.tenantId,
+      runId: body.runId,
+      destinationId: body.destinationId,
+      attempts: message.attempts,
+      elapsedMs: Date.now() - started,
+    });
+  }, SLOW_MESSAGE_MS);
 }

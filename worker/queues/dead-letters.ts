@@ -1,11 +1,13 @@
 import { desc, eq, isNull } from "drizzle-orm";
 import { createDb } from "../db/client";
-import { deadLetters } from "../db/schema";
-import type { TenantScope } from "../db/tenant-scope";
+import { deadLetters, runs } from "../db/schema";
+import { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { derivedId } from "../ids";
-import { QUEUES } from "./messages";
+import { moveRun } from "../runs/lifecycle";
+import { UNFINISHED } from "../runs/states";
+import { MAX_ATTEMPTS, QUEUES, runMessageSchema } from "./messages";
 
 const tenantOf = (body: unknown) =>
   typeof body === "object" && body !== null && typeof (body as { tenantId?: unknown }).tenantId === "string" ? (body as { tenantId: string }).tenantId : null;
@@ -22,6 +24,21 @@ export async function keepDeadLetter(env: Env, queue: string, messageId: string,
     .insert(deadLetters)
     .values({ id: await derivedId("dlq", messageId), tenantId, queue, body: body as Record<string, unknown>, error, createdAt: new Date(), replayedAt: null })
     .onConflictDoNothing();
+}
+
+/**
+ * Fails the Run of a page given up, when the Run is still waiting on that page. Its consumer does
+ * that itself on the last attempt; one the platform stopped mid-page never got there, and the sweep
+ * would otherwise queue the page again for ever.
+ */
+export async function failRunOfGivenUpPage(env: Env, body: unknown) {
+  const message = runMessageSchema.safeParse(body);
+  if (!message.success || message.data.kind === "finish-run") return;
+  const { tenantId, runId, page } = message.data;
+  const scope = new TenantScope(createDb(env.DB), tenantId);
+  const run = await scope.findOne(runs, eq(runs.id, runId));
+  if (!run || !UNFINISHED.includes(run.state) || run.page !== page) return;
+  await moveRun(scope, runId, "failed", { reason: `Page ${page} was given up after ${MAX_ATTEMPTS} attempts` });
 }
 
 export const publicDeadLetter = (d: typeof deadLetters.$inferSelect) => ({

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { actorOf, type AppEnv } from "../context";
-import { SYNC_MODES } from "../destinations/types";
+import { SYNC_MODES, TIMELINE_RANGES, type TimelineRange } from "../destinations/types";
 import { dryRun } from "../destinations/dry-run";
 import { properties } from "../db/schema";
 import { principalOf, requireScope, tenantScopeOf } from "../middleware/require";
@@ -14,6 +14,7 @@ import {
   mappingOptions,
   updateDestination,
 } from "../services/destinations";
+import { exportTimeline } from "../services/export-timeline";
 import { destinationHoldings, retryFailedExports } from "../services/exports";
 import { publicRun } from "../services/runs";
 import { jsonBody, queryParams } from "../validation";
@@ -50,6 +51,7 @@ const updateSchema = z
   .refine((v) => Object.keys(v).length > 0, "send at least one of name, options, groupId, syncMode, mapping, groupLists");
 const retrySchema = z.object({ exportId: z.string().min(1).max(40).optional(), recordId: z.string().min(1).max(40).optional() }).strict();
 const holdingsQuery = z.object({ limit: limitSchema, recordId: z.string().max(40).optional() }).strict();
+const timelineQuery = z.object({ range: z.enum(Object.keys(TIMELINE_RANGES) as [TimelineRange, ...TimelineRange[]]).default("24h") }).strict();
 const draftSchema = z.object({ appId: z.string().min(1), type: z.string().min(1), options: definition.options.default({}) }).strict();
 
 export const destinationRoutes = new Hono<AppEnv>()
@@ -83,6 +85,10 @@ export const destinationRoutes = new Hono<AppEnv>()
     const id = pathId(c, "dst", "Destination");
     const filter = await jsonBody(c, retrySchema);
     return c.json(await retryFailedExports(tenantScopeOf(c), c.env, actorOf(principalOf(c)), c.get("requestId"), id, filter));
+  })
+  .get("/:id/exports/timeline", requireScope("read:exports"), async (c) => {
+    const id = pathId(c, "dst", "Destination");
+    return c.json({ timeline: await exportTimeline(tenantScopeOf(c), id, queryParams(c, timelineQuery).range) });
   })
   .get("/:id/records", requireScope("read:destinations"), async (c) => {
     const id = pathId(c, "dst", "Destination");

@@ -14,10 +14,12 @@ const updateSchema = z
     slug: slugSchema.optional(),
     importRetentionDays: z.number().int().min(1).max(365).optional(),
     exportMaxAttempts: z.number().int().min(1).max(25).optional(),
+    eventRetentionDays: z.number().int().min(1).max(730).optional(),
+    eventsCreateRecords: z.boolean().optional(),
     allowPrivateDestinations: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "send at least one of name, slug, importRetentionDays, exportMaxAttempts, allowPrivateDestinations");
+  .refine((v) => Object.keys(v).length > 0, "send at least one of name, slug, importRetentionDays, exportMaxAttempts, eventRetentionDays, eventsCreateRecords, allowPrivateDestinations");
 
 /** `/workspace` is the caller's current workspace; `/workspaces` lists and creates a person's workspaces. */
 export const workspaceRoutes = new Hono<AppEnv>()

@@ -8,6 +8,7 @@ import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { tenantFileStore } from "../files/file-store";
+import { tenantEventStore } from "../events/store";
 import { newId } from "../ids";
 import { findAppType, secretKeys } from "../plugins/registry";
 import { runPlugin } from "../plugins/run";
@@ -161,7 +162,7 @@ async function runTest(env: Env, tenantId: string, appType: AppType, options: Op
   let result: TestResult;
   try {
     const allowPrivateNetwork = await allowsPrivateNetwork(env.DB, tenantId);
-    result = await runPlugin(`Connection test`, { tenantId, files: tenantFileStore(env.FILES, tenantId), allowPrivateNetwork }, (ctx) => appType.test(options, ctx));
+    result = await runPlugin(`Connection test`, { tenantId, files: tenantFileStore(env.FILES, tenantId), events: tenantEventStore(env.DB, tenantId), allowPrivateNetwork }, (ctx) => appType.test(options, ctx));
   } catch (err) {
     // A test reports failure as its answer; it does not fail the request.
     if (err instanceof ApiError && err.code === "plugin_error") result = { ok: false, error: err.message };

@@ -3,7 +3,7 @@ import type { DestinationFields } from "../../plugins/contract";
 import type { Actor } from "../context";
 import { isUniqueViolation } from "../db/client";
 import { destinations, exports, type Destination } from "../db/destinations-schema";
-import { groups, properties, type Group, type Property } from "../db/schema";
+import { groups, properties, runs, type Group, type Property } from "../db/schema";
 import type { TenantScope } from "../db/tenant-scope";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -16,6 +16,7 @@ import { parseWith } from "../validation";
 import { findApp } from "./apps";
 import { auditEntry } from "./audit-log";
 import { findGroup } from "./groups";
+import { publicRun } from "./runs";
 
 type Options = Record<string, unknown>;
 
@@ -77,9 +78,14 @@ async function exportCountsOf(scope: TenantScope, destinationIds: string[]): Pro
   return counts;
 }
 
+/** One Destination with its Export counts and its latest sync Run, so a page can follow a sync as it walks. */
 export async function describeDestination(scope: TenantScope, destination: Destination) {
-  const [props, counts] = await Promise.all([scope.select(properties), exportCountsOf(scope, [destination.id])]);
-  return publicDestination(destination, props, counts.get(destination.id));
+  const [props, counts, [latestSync]] = await Promise.all([
+    scope.select(properties),
+    exportCountsOf(scope, [destination.id]),
+    scope.select(runs, eq(runs.destinationId, destination.id)).orderBy(desc(runs.createdAt)).limit(1),
+  ]);
+  return { ...publicDestination(destination, props, counts.get(destination.id)), latestSync: latestSync ? publicRun(latestSync) : null };
 }
 
 /** The Groups a definition names, each checked to exist in the workspace. */
@@ -96,7 +102,7 @@ async function checkedDefinition(scope: TenantScope, env: Env, appId: string, ty
   const draft = await destinationRuntime(env, app, { type, options: {} });
   const options = parseWith(draft.destinationType.optionsSchema, input.options, `${draft.destinationType.displayName} options`) as Options;
   const runtime = await destinationRuntime(env, app, { type, options });
-  const [offered, props, groupsById] = await Promise.all([runtime.fields(), scope.select(properties), namedGroups(scope, input.groupId, input.groupLists)]);
+  const [offered, props, groupsById] = await Promise.all([runtime.checkedFields(), scope.select(properties), namedGroups(scope, input.groupId, input.groupLists)]);
   return {
     options,
     mapping: checkMapping(input.mapping, offered, props),

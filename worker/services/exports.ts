@@ -38,6 +38,7 @@ export const publicExport = (e: ExportRow) => ({
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
   finishedAt: e.finishedAt,
+  retriedAt: e.retriedAt,
 });
 
 const filterConditions = (f: Omit<ExportFilter, "limit" | "cursor">): SQL[] => [
@@ -89,7 +90,7 @@ export async function retryFailedExports(scope: TenantScope, env: Env, actor: Ac
   const [moved] = await d1.batch([
     d1
       .prepare(
-        `update exports set state = 'pending', attempts = 0, next_attempt_at = ?1, error = null, reason = null, finished_at = null, updated_at = ?1
+        `update exports set state = 'pending', attempts = 0, next_attempt_at = ?1, error = null, reason = null, finished_at = null, updated_at = ?1, retried_at = ?1
          where id in (select value from json_each(?2)) and tenant_id = ?3 and state = 'failed'
            and not exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.state in ('pending', 'sending'))`,
       )

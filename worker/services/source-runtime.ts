@@ -3,6 +3,7 @@ import { rowMatches } from "../../plugins/shared/aggregate";
 import type { App, Source } from "../db/schema";
 import type { Env } from "../env";
 import { tenantFileStore } from "../files/file-store";
+import { tenantEventStore } from "../events/store";
 import { findAppType, findSourceType } from "../plugins/registry";
 import { runPlugin } from "../plugins/run";
 import { appOptions } from "./apps";
@@ -31,7 +32,7 @@ export interface SourceRuntime {
 export async function sourceRuntime(env: Env, app: App, source: Pick<Source, "type" | "options"> & { filters?: PropertyFilter[] }): Promise<SourceRuntime> {
   const { appType } = findAppType(app.plugin, app.type);
   const sourceType = findSourceType(appType, source.type);
-  const base = { tenantId: app.tenantId, files: tenantFileStore(env.FILES, app.tenantId) };
+  const base = { tenantId: app.tenantId, files: tenantFileStore(env.FILES, app.tenantId), events: tenantEventStore(env.DB, app.tenantId) };
   const filters = source.filters ?? [];
   const appOpts = await appOptions(env, app);
   const call = <T>(what: string, fn: (ctx: PluginContext) => Promise<T>) => runPlugin(what, base, fn);

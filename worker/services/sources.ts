@@ -140,6 +140,9 @@ export async function createSource(
     if (input.identity) throw new ApiError("invalid_request", "Query Sources are tied to Records by their placeholders, not an identity column", { field: "identity" });
     await assertPlaceholdersExist(scope, runtime);
     writes.push(scope.insert(sources, source));
+  } else if (runtime.sourceType.keyedBy === "record") {
+    if (input.identity) throw new ApiError("invalid_request", `${runtime.sourceType.displayName} Sources already name their Records; they take no identity column`, { field: "identity" });
+    writes.push(scope.insert(sources, source));
   } else if (runtime.sourceType.pushOnly) {
     // A push Source has no columns: the imports sent to it carry its unique Properties' values.
     if (input.identity) throw new ApiError("invalid_request", "Push Sources have no identity column; give them a unique Property instead", { field: "identity" });

@@ -23,8 +23,7 @@ const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g)!, (pair) => pa
  */
 export async function rotateWebhookSecret(scope: TenantScope, env: Env, actor: Actor, requestId: string, sourceId: string) {
   const source = await findSource(scope, sourceId);
-  const secret = `whsec_${toHex(crypto.getRandomValues(new Uint8Array(32)))}`;
-  const sealed = await (await appSecretBox(env)).seal(secret, scope.tenantId);
+  const { secret, sealed } = await newWebhookSecret(env, scope.tenantId);
   await scope.db.batch([
     scope.update(sources, { sealedWebhookSecret: sealed, updatedAt: new Date() }, eq(sources.id, sourceId)),
     auditEntry(scope, actor, requestId, {
@@ -43,15 +42,28 @@ export async function rotateWebhookSecret(scope: TenantScope, env: Env, actor: A
  * 401, so a caller without the secret cannot tell an unknown Source from a wrong signature.
  */
 export async function verifiedWebhookSource(db: Database, env: Env, sourceId: string, signatureHeader: string | undefined, body: ArrayBuffer): Promise<Source> {
-  const refused = new ApiError("unauthenticated", "The webhook signature is missing or does not match");
-  const signature = SIGNATURE.exec(signatureHeader ?? "")?.[1];
-  if (!signature) throw refused;
   // The one read not confined to a workspace: the delivery names no workspace, its Source's row does.
   const [source] = await db.select().from(sources).where(eq(sources.id, sourceId)).limit(1);
-  if (!source?.sealedWebhookSecret) throw refused;
-  const secret = await (await appSecretBox(env)).open(source.sealedWebhookSecret, source.tenantId);
+  await verifySignature(env, source ? { sealed: source.sealedWebhookSecret, tenantId: source.tenantId } : null, signatureHeader, body);
+  return source!;
+}
+
+/** A new webhook secret, as shown once, and sealed for storage, bound to the workspace. */
+export async function newWebhookSecret(env: Env, tenantId: string) {
+  const secret = `whsec_${toHex(crypto.getRandomValues(new Uint8Array(32)))}`;
+  return { secret, sealed: await (await appSecretBox(env)).seal(secret, tenantId) };
+}
+
+/**
+ * Checks a delivery's signature against a sealed secret. Every failure (nothing to check against,
+ * no signature, a wrong one) is the same 401, so a caller without the secret learns nothing.
+ */
+export async function verifySignature(env: Env, holder: { sealed: string | null; tenantId: string } | null, signatureHeader: string | undefined, body: ArrayBuffer) {
+  const refused = new ApiError("unauthenticated", "The webhook signature is missing or does not match");
+  const signature = SIGNATURE.exec(signatureHeader ?? "")?.[1];
+  if (!signature || !holder?.sealed) throw refused;
+  const secret = await (await appSecretBox(env)).open(holder.sealed, holder.tenantId);
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   // verify compares in constant time, so timing reveals nothing of the expected signature.
   if (!(await crypto.subtle.verify("HMAC", key, fromHex(signature), body))) throw refused;
-  return source;
 }

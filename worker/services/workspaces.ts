@@ -14,18 +14,22 @@ export const publicWorkspace = (t: Tenant) => ({
   slug: t.slug,
   importRetentionDays: t.importRetentionDays,
   exportMaxAttempts: t.exportMaxAttempts,
+  eventRetentionDays: t.eventRetentionDays,
+  eventsCreateRecords: t.eventsCreateRecords,
   allowPrivateDestinations: t.allowPrivateDestinations,
   createdAt: t.createdAt,
   updatedAt: t.updatedAt,
 });
 
 /** The settings a workspace update may change, as they are shown in its audit entries. */
-type WorkspaceSettings = Pick<Tenant, "name" | "slug" | "importRetentionDays" | "exportMaxAttempts" | "allowPrivateDestinations">;
+type WorkspaceSettings = Pick<Tenant, "name" | "slug" | "importRetentionDays" | "exportMaxAttempts" | "eventRetentionDays" | "eventsCreateRecords" | "allowPrivateDestinations">;
 const settingsOf = (t: Tenant): WorkspaceSettings => ({
   name: t.name,
   slug: t.slug,
   importRetentionDays: t.importRetentionDays,
   exportMaxAttempts: t.exportMaxAttempts,
+  eventRetentionDays: t.eventRetentionDays,
+  eventsCreateRecords: t.eventsCreateRecords,
   allowPrivateDestinations: t.allowPrivateDestinations,
 });
 
@@ -36,7 +40,7 @@ export async function slugTaken(db: Database, slug: string) {
 
 export function newWorkspaceRows(input: { name: string; slug: string }, ownerId: string) {
   const now = new Date();
-  const tenant: Tenant = { id: newId("ten"), name: input.name, slug: input.slug, importRetentionDays: 30, exportMaxAttempts: 10, allowPrivateDestinations: false, createdAt: now, updatedAt: now };
+  const tenant: Tenant = { id: newId("ten"), name: input.name, slug: input.slug, importRetentionDays: 30, exportMaxAttempts: 10, eventRetentionDays: 90, eventsCreateRecords: true, sealedEventsWebhookSecret: null, allowPrivateDestinations: false, createdAt: now, updatedAt: now };
   const membership: Membership = { id: newId("mem"), tenantId: tenant.id, userId: ownerId, role: "owner", createdAt: now };
   return { tenant, membership };
 }

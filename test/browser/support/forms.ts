@@ -1,9 +1,13 @@
 import type { Page } from "playwright-core";
 import { textOf } from "./text";
 
+/** Waits until the page's server HTML has been taken over by React, so what is typed next stays typed. */
+export const hydrated = (page: Page) => page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+
 /** Picks an App type on the new-App page and names the App; the type's own options are left to the test. */
 export async function startApp(page: Page, typeName: string, name: string) {
   await page.goto("/apps/new");
+  await hydrated(page);
   await page.getByRole("link", { name: new RegExp(`^${typeName}`) }).click();
   await page.getByRole("button", { name: "Save App" }).waitFor();
   await page.getByLabel("Name", { exact: true }).fill(name);
@@ -12,6 +16,7 @@ export async function startApp(page: Page, typeName: string, name: string) {
 export async function saveApp(page: Page) {
   await page.getByRole("button", { name: "Save App" }).click();
   await page.waitForURL(/\/apps\/app_/);
+  await hydrated(page);
 }
 
 /** From an App's page: the new-Source form, with the Source type chosen when the App offers several. */
@@ -32,4 +37,5 @@ export async function preview(page: Page, expected: string) {
 export async function createSource(page: Page) {
   await page.getByRole("button", { name: "Create Source" }).click();
   await page.waitForURL(/\/sources\/src_/);
+  await hydrated(page);
 }

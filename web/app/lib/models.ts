@@ -2,6 +2,7 @@
 
 export type { OptionKind, OptionSpec } from "../../../plugins/contract";
 import type { OptionSpec } from "../../../plugins/contract";
+import type { DestinationTypeInfo } from "./destinations";
 
 export type Choice = NonNullable<OptionSpec["choices"]>[number];
 
@@ -10,7 +11,7 @@ export interface SourceTypeInfo {
   displayName: string;
   description: string;
   options: OptionSpec[];
-  keyedBy: "identity_column" | "placeholders";
+  keyedBy: "identity_column" | "placeholders" | "record";
   bulkImport: boolean;
   /** Values only arrive by API and webhook: there are no columns to choose an identity from. */
   pushOnly: boolean;
@@ -22,6 +23,7 @@ export interface AppTypeInfo {
   description: string;
   options: OptionSpec[];
   sources: SourceTypeInfo[];
+  destinations: DestinationTypeInfo[];
 }
 
 export interface PluginInfo {

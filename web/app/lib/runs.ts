@@ -72,7 +72,8 @@ export interface PropertyChange {
 export type TimelineEntry =
   | { kind: "import"; id: string; via: string; sourceId: string | null; runId: string | null; state: string; error: string | null; at: string }
   | { kind: "change"; id: string; changes: PropertyChange[]; runId: string | null; at: string }
-  | { kind: "audit"; id: string; action: string; actorType: string; at: string };
+  | { kind: "audit"; id: string; action: string; actorType: string; at: string }
+  | { kind: "event"; id: string; name: string; data: Record<string, unknown>; appliedKeys: string[]; at: string };
 
 export interface RecordDetail {
   id: string;

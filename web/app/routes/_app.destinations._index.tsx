@@ -5,7 +5,9 @@ import { loadFromApi, relayCookies } from "../lib/api.server";
 import { SYNC_MODE_WORDS, type Destination } from "../lib/destinations";
 import type { Group } from "../lib/groups";
 import type { App } from "../lib/models";
+import { canWrite } from "../lib/permissions";
 import { useRefreshWhile } from "../lib/use-refresh-while";
+import { useSession } from "../lib/use-session";
 
 export const meta: MetaFunction = () => [{ title: "Destinations · Groupflow" }];
 
@@ -28,13 +30,21 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export default function Destinations() {
   const { destinations, apps, groups } = useLoaderData<typeof loader>();
+  const writer = canWrite(useSession(), "destinations");
   // Counts move while Exports are waiting or being sent; the page follows them until they settle.
   useRefreshWhile(destinations.some((d) => (d.exports?.pending ?? 0) + (d.exports?.sending ?? 0) > 0));
   return (
     <>
-      <header className="page-header">
-        <h1>Destinations</h1>
-        <p className="muted">Where Records and their Groups are kept in sync: each change that matters there becomes one Export.</p>
+      <header className="page-header with-actions">
+        <div>
+          <h1>Destinations</h1>
+          <p className="muted">Where Records and their Groups are kept in sync: each change that matters there becomes one Export.</p>
+        </div>
+        {writer ? (
+          <Link to="/destinations/new" className="button primary">
+            New Destination
+          </Link>
+        ) : null}
       </header>
       <section className="panel" aria-labelledby="destinations-heading">
         <h2 id="destinations-heading">All Destinations ({destinations.length})</h2>
@@ -54,7 +64,9 @@ export default function Destinations() {
                 return (
                   <tr key={d.id}>
                     <td>
-                      <strong>{d.name}</strong>
+                      <Link to={`/destinations/${d.id}`} className="strong">
+                        {d.name}
+                      </Link>
                       <div className="muted">
                         {app ? <Link to={`/apps/${d.appId}`}>{app}</Link> : "App removed"} · {d.type}
                       </div>
@@ -69,7 +81,7 @@ export default function Destinations() {
           </table>
         ) : (
           <p className="muted">
-            No Destinations yet. Create one through the API: <code>POST /api/v1/destinations</code>.
+            No Destinations yet. {writer ? <Link to="/destinations/new">Create one</Link> : "An editor can create one"} to send Records to a tool of yours.
           </p>
         )}
       </section>

@@ -26,6 +26,24 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
       </>
     );
   }
+  if (entry.kind === "event") {
+    const data = Object.entries(entry.data);
+    return (
+      <>
+        <strong>{entry.name}</strong> <span className="muted">event</span>
+        {data.length ? (
+          <ul className="changes">
+            {data.map(([key, value]) => (
+              <li key={key}>
+                <code>{key}</code>: {typeof value === "string" ? value : JSON.stringify(value)}
+                {entry.appliedKeys.includes(key) ? <span className="badge">Property</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </>
+    );
+  }
   if (entry.kind === "import") {
     return (
       <>

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ChoiceCards } from "../components/ChoiceCards";
+import { PickApp, PickType } from "../components/PickStep";
 import { PluginIcon } from "../components/PluginIcon";
 import { NewSourceForm } from "../components/sources/NewSourceForm";
 import { callApi, formFailure, loadFromApi, relayCookies } from "../lib/api.server";
@@ -71,16 +71,7 @@ export default function NewSource() {
     body = <p className="notice">Your role can view Sources but not create them.</p>;
   } else if (!app) {
     body = apps.length ? (
-      <section className="panel" aria-labelledby="pick-app">
-        <h2 id="pick-app">Which App does it read from?</h2>
-        <ChoiceCards
-          label="Apps"
-          cards={apps.map((a) => {
-            const info = findAppType(plugins, a.plugin, a.type);
-            return { to: `?appId=${a.id}`, plugin: info?.plugin, title: a.name, text: info?.appType.displayName ?? a.type };
-          })}
-        />
-      </section>
+      <PickApp apps={apps} plugins={plugins} question="Which App does it read from?" />
     ) : (
       <p className="notice">
         Sources read from an App. <Link to="/apps/new">Connect an App</Link> first.
@@ -88,13 +79,7 @@ export default function NewSource() {
     );
   } else if (!sourceType) {
     body = types.length ? (
-      <section className="panel" aria-labelledby="pick-type">
-        <h2 id="pick-type">What does it read?</h2>
-        <ChoiceCards
-          label="Source types"
-          cards={types.map((t) => ({ to: `?appId=${app.id}&type=${t.type}`, plugin: found?.plugin, title: t.displayName, text: t.description }))}
-        />
-      </section>
+      <PickType app={app} plugin={found?.plugin} types={types} question="What does it read?" label="Source types" />
     ) : (
       <p className="notice">{found?.appType.displayName ?? "This"} Apps cannot be read from.</p>
     );

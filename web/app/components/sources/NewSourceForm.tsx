@@ -85,6 +85,11 @@ export function NewSourceForm({ app, sourceType, propertyKeys, error }: Props) {
           </p>
         ) : sourceType.keyedBy === "identity_column" ? (
           <IdentityFields columns={preview?.columns ?? null} error={error} />
+        ) : sourceType.keyedBy === "record" ? (
+          <p className="muted">
+            Each event names the Record it is about. Give this Source Properties computed from events: a count of one name, the time of the
+            last one, or the last value of a data key.
+          </p>
         ) : (
           <p className="muted">
             The query runs once for each Record, with its <code>{"{{ property_key }}"}</code> placeholders bound to that Record's values.
