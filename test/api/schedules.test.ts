@@ -34,6 +34,15 @@ describe("Schedules", () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it("counts a Run started by hand as the one due, so the Schedule does not run again as soon as it ends", async () => {
+    const { as, usersSource } = await sampleWorkspace("schedclock");
+    const schedule = (await api("POST", "/schedules", { as, body: { sourceId: usersSource.id, name: "Hourly", everyMinutes: 60 } })).body.schedule;
+    const before = Date.now();
+    expect((await api("POST", `/schedules/${schedule.id}/runs`, { as })).status).toBe(201);
+    const after = (await api("GET", `/schedules/${schedule.id}`, { as })).body.schedule;
+    expect(new Date(after.nextRunAt).getTime()).toBeGreaterThanOrEqual(before + 60 * 60_000);
+  });
+
   it("starts a changed incremental column from the beginning", async () => {
     const { ws, as, usersSource } = await sampleWorkspace("schedmark");
     const schedule = (await api("POST", "/schedules", { as, body: { sourceId: usersSource.id, name: "Inc", everyMinutes: 5, incrementalColumn: "updated_at" } })).body.schedule;

@@ -59,7 +59,7 @@ export function draftRun(tenantId: string, trigger: Run["trigger"], of: Partial<
 export const newRun = (tenantId: string, schedule: Schedule, trigger: Run["trigger"], now = new Date()): Run =>
   draftRun(tenantId, trigger, { scheduleId: schedule.id, sourceId: schedule.sourceId, incremental: schedule.incrementalColumn !== null, highWaterMark: schedule.highWaterMark }, now);
 
-/** When a recurring Schedule is due next; a Run started by hand leaves it as it was. */
+/** When a recurring Schedule is due next, counted from the start of its latest Run however it was started. */
 export const nextRunAfter = (schedule: Schedule, now: Date) => (schedule.everyMinutes === null ? null : new Date(now.getTime() + schedule.everyMinutes * 60_000));
 
 /**
@@ -70,7 +70,9 @@ export async function startRun(scope: TenantScope, env: Env, schedule: Schedule,
   const run = newRun(scope.tenantId, schedule, trigger, now);
   const insert = scope.insert(runs, run);
   try {
-    if (trigger === "schedule") await scope.db.batch([insert, scope.update(schedules, { nextRunAt: nextRunAfter(schedule, now) }, eq(schedules.id, schedule.id))]);
+    // Any start restarts a recurring Schedule's clock: a Run started by hand counts as the one due,
+    // so the Schedule does not read the same rows again the minute it finishes.
+    if (schedule.everyMinutes !== null) await scope.db.batch([insert, scope.update(schedules, { nextRunAt: nextRunAfter(schedule, now) }, eq(schedules.id, schedule.id))]);
     else await insert;
   } catch (err) {
     if (isUniqueViolation(err)) return null;
