@@ -110,17 +110,53 @@ export interface PreviewRequest {
 export const AGGREGATIONS = ["exact", "sum", "count", "average", "min", "max", "most_recent", "least_recent"] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export const FILTER_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "not_contains", "exists", "not_exists", "in"] as const;
+export const FILTER_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "not_contains", "exists", "not_exists", "in", "in_last"] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
-export const propertyFilterSchema = z
+/** The units an `in_last` window is counted in, and each one's length. */
+export const WINDOW_UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+type WindowUnit = keyof typeof WINDOW_UNIT_MS;
+const WINDOW_UNITS = Object.keys(WINDOW_UNIT_MS) as [WindowUnit, ...WindowUnit[]];
+/** Ten years: longer than any event is kept, and still a window rather than "ever". */
+const MAX_WINDOW_DAYS = 3650;
+
+const WHOLE_AMOUNT = "amount must be a whole number, at least 1";
+
+/** `in_last`'s value: the window reaching back from now, e.g. `{ "amount": 7, "unit": "days" }`. */
+const relativeWindowSchema = z
+  .object(
+    {
+      amount: z.number({ invalid_type_error: WHOLE_AMOUNT, required_error: "amount is required" }).int(WHOLE_AMOUNT).min(1, WHOLE_AMOUNT),
+      unit: z.enum(WINDOW_UNITS, { errorMap: () => ({ message: `unit must be one of ${WINDOW_UNITS.join(", ")}` }) }),
+    },
+    { errorMap: (issue, ctx) => ({ message: issue.code === "invalid_type" ? `filter "in_last" needs a window such as { "amount": 7, "unit": "days" }` : ctx.defaultError }) },
+  )
+  .strict()
+  .superRefine((w, ctx) => {
+    const most = (MAX_WINDOW_DAYS * WINDOW_UNIT_MS.days) / WINDOW_UNIT_MS[w.unit];
+    if (w.amount > most) ctx.addIssue({ code: "custom", message: `amount must be at most ${most} ${w.unit} (${MAX_WINDOW_DAYS} days)`, path: ["amount"] });
+  });
+export type RelativeWindow = z.infer<typeof relativeWindowSchema>;
+
+const filterColumn = z.string().min(1).max(128);
+
+const windowFilterSchema = z.object({ column: filterColumn, op: z.literal("in_last"), value: relativeWindowSchema }).strict();
+
+const valueFilterSchema = z
   .object({
-    column: z.string().min(1).max(128),
-    op: z.enum(FILTER_OPS),
+    column: filterColumn,
+    op: z.enum(FILTER_OPS).exclude(["in_last"]),
     value: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])).max(1000)]).optional(),
   })
-  .strict()
+  .strict();
+
+// Told apart by op first, so a wrong window is reported field by field rather than as one "invalid input".
+export const propertyFilterSchema = z
+  .discriminatedUnion("op", [windowFilterSchema, valueFilterSchema], {
+    errorMap: (issue, ctx) => ({ message: issue.code === "invalid_union_discriminator" ? `op must be one of ${FILTER_OPS.join(", ")}` : ctx.defaultError }),
+  })
   .superRefine((f, ctx) => {
+    if (f.op === "in_last") return;
     const needsValue = f.op !== "exists" && f.op !== "not_exists";
     if (needsValue && f.value === undefined) ctx.addIssue({ code: "custom", message: `filter "${f.op}" needs a value`, path: ["value"] });
     if (f.op === "in" && !Array.isArray(f.value)) ctx.addIssue({ code: "custom", message: `filter "in" needs a list`, path: ["value"] });
@@ -238,6 +274,8 @@ export interface DestinationLimits {
   requestsPerSecond: number;
   /** Requests in flight at once. */
   concurrency: number;
+  /** Events forwarded in one request, when the API takes a different number of them than of Records (default: batchSize). */
+  eventBatchSize?: number;
 }
 
 /** One Export as the plugin sends it. */
@@ -249,6 +287,19 @@ export interface ExportItem {
   /** The mapped fields (for a delete, those last sent, to find the Record by). */
   fields: Record<string, unknown>;
   lists: { all: string[]; add: string[]; remove: string[] };
+  /** The system's own id for the Record, when an earlier send learned it. */
+  remoteId: string | null;
+}
+
+/** One event forwarded to a Destination, with its Record as that Destination's mapping shows it once the event was applied. */
+export interface EventItem {
+  exportId: string;
+  recordId: string;
+  event: { id: string; name: string; occurredAt: string; data: Record<string, unknown> };
+  /** The Record's mapped fields, e.g. the email the outside system finds the person by. */
+  fields: Record<string, unknown>;
+  /** The remote lists the Record is on there. */
+  lists: string[];
   /** The system's own id for the Record, when an earlier send learned it. */
   remoteId: string | null;
 }
@@ -322,6 +373,11 @@ export interface DestinationType<AppOptions = unknown, DestinationOptions = unkn
   fields(app: AppOptions, destination: DestinationOptions, ctx: PluginContext): Promise<DestinationFields>;
   /** Sends one batch (at most `limits().batchSize` Exports) and answers for each by its export id. */
   send(app: AppOptions, destination: DestinationOptions, items: ExportItem[], ctx: PluginContext): Promise<Map<string, ExportOutcome>>;
+  /**
+   * Forwards one batch of events (at most `eventBatchSize`), answering for each by its export id, with
+   * the same SendError rules as `send`. Only Destinations with this method can subscribe to events.
+   */
+  sendEvents?(app: AppOptions, destination: DestinationOptions, items: EventItem[], ctx: PluginContext): Promise<Map<string, ExportOutcome>>;
 }
 
 export interface AppType<AppOptions = unknown> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { outboundUrl, PluginError, retryAfterMs, SendError, type PluginContext } from "../contract";
+import { outboundUrl, PluginError, retryAfterMs, SendError, type ExportOutcome, type PluginContext } from "../contract";
 
 export const HUBSPOT_API = "https://api.hubapi.com";
 
@@ -111,6 +111,12 @@ export function expectStatus(answer: Answer, expected: number[], doing: string):
   if (expected.includes(answer.status)) return answer;
   throw new SendError(`HubSpot refused to ${doing} (${answer.status}): ${hubspotMessage(answer.body)}`, false, { status: answer.status });
 }
+
+/** A failed request as one item's outcome; anything but a SendError is taken for a passing fault and tried again. */
+export const failureOf = (err: unknown): Extract<ExportOutcome, { ok: false }> => {
+  const refusal = err instanceof SendError ? err : new SendError(err instanceof Error ? err.message : String(err), true);
+  return { ok: false, error: refusal.message, retryable: refusal.retryable, retryAfterMs: refusal.details.retryAfterMs };
+};
 
 /** Outside of sending (reading fields), a refusal reaches the person as a plugin error with HubSpot's words. */
 export function asPluginError(err: unknown): PluginError {

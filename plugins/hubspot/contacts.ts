@@ -1,5 +1,5 @@
 import { SendError, type ExportItem, type ExportOutcome, type PluginContext } from "../contract";
-import { call, expectStatus, readBatch, type BatchAnswer, type HubSpotApp } from "./api";
+import { call, expectStatus, failureOf, readBatch, type BatchAnswer, type HubSpotApp } from "./api";
 
 /** The property HubSpot finds contacts by, and that every Destination must map. */
 export const EMAIL_PROPERTY = "email";
@@ -11,7 +11,8 @@ const NOT_IN_HUBSPOT = "not in HubSpot";
 
 type Outcomes = Map<string, ExportOutcome>;
 
-const emailOf = (item: ExportItem) => {
+/** The mapped address a contact is found by, as HubSpot keeps it: trimmed and lower-cased. */
+export const emailOf = (item: Pick<ExportItem, "fields">) => {
   const value = item.fields[EMAIL_PROPERTY];
   return typeof value === "string" && value.trim() ? value.trim().toLowerCase() : null;
 };
@@ -34,11 +35,6 @@ function propertiesOf(item: ExportItem): Record<string, string> {
   properties[EMAIL_PROPERTY] = emailOf(item)!;
   return properties;
 }
-
-const failureOf = (err: unknown): Extract<ExportOutcome, { ok: false }> => {
-  const refusal = err instanceof SendError ? err : new SendError(err instanceof Error ? err.message : String(err), true);
-  return { ok: false, error: refusal.message, retryable: refusal.retryable, retryAfterMs: refusal.details.retryAfterMs };
-};
 
 /** The rows a 207 refused, by the id each was sent with (an address, or a contact id). */
 function refusedRows(answer: BatchAnswer): Map<string, { category: string; message: string }> {

@@ -2,8 +2,10 @@ import { z } from "zod";
 import { defineAppType, defineDestinationType, definePlugin, type RemoteField, type RemoteFieldType } from "../contract";
 import { appOptionsSchema, asPluginError, call, expectStatus, HUBSPOT_API, hubspotMessage, type HubSpotApp } from "./api";
 import { BATCH_SIZE, EMAIL_PROPERTY, sendContacts } from "./contacts";
+import { eventNameOptionsShape } from "./event-names";
+import { EVENT_BATCH_SIZE, sendContactEvents } from "./events";
 
-const destinationOptionsSchema = z.object({}).strict();
+const destinationOptionsSchema = z.object(eventNameOptionsShape).strict();
 type ContactsDestination = z.infer<typeof destinationOptionsSchema>;
 
 /** One contact property as `GET /crm/v3/properties/contacts` describes it. */
@@ -32,11 +34,30 @@ function arraysOf(property: ContactProperty): RemoteField["arrays"] {
 const contactsDestination = defineDestinationType<HubSpotApp, ContactsDestination>({
   type: "contacts",
   displayName: "Contacts",
-  description: "Creates and updates HubSpot contacts by email, keeps Group members in static lists, and archives contacts that leave in sync mode.",
-  options: [],
+  description:
+    "Creates and updates HubSpot contacts by email, keeps Group members in static lists, and archives contacts that leave in sync mode. Forwarded events become custom event occurrences on the contact.",
+  options: [
+    {
+      key: "eventNamePrefix",
+      label: "Event name prefix",
+      kind: "string",
+      required: false,
+      placeholder: "pe12345_",
+      description:
+        "For forwarded events: HubSpot knows a custom event by its internal name, which starts with pe, your account id and an underscore. With pe12345_, the event cart_abandoned is recorded as pe12345_cart_abandoned; define it in HubSpot under that name first",
+    },
+    {
+      key: "eventNameOverrides",
+      label: "Event name overrides",
+      kind: "text",
+      required: false,
+      placeholder: "cart_abandoned = pe12345_abandoned_cart",
+      description: "For events defined in HubSpot under another name: one per line, the Groupflow event name, =, and HubSpot's internal name. These win over the prefix",
+    },
+  ],
   optionsSchema: destinationOptionsSchema,
   // Private apps may make 100 requests per 10 seconds, and one send can take several (contacts, then each list).
-  limits: () => ({ batchSize: BATCH_SIZE, requestsPerSecond: 9, concurrency: 4 }),
+  limits: () => ({ batchSize: BATCH_SIZE, requestsPerSecond: 9, concurrency: 4, eventBatchSize: EVENT_BATCH_SIZE }),
   async fields(app, _destination, ctx) {
     try {
       const answer = expectStatus(await call(app, ctx, "GET", "/crm/v3/properties/contacts"), [200], "list the contact properties");
@@ -50,6 +71,7 @@ const contactsDestination = defineDestinationType<HubSpotApp, ContactsDestinatio
     }
   },
   send: (app, _destination, items, ctx) => sendContacts(app, items, ctx),
+  sendEvents: sendContactEvents,
 });
 
 const HUBSPOT_ICON =
@@ -72,7 +94,8 @@ export const hubspotPlugin = definePlugin({
           required: true,
           secret: true,
           placeholder: "pat-na1-…",
-          description: "A private app's token with the crm.objects.contacts.read, crm.objects.contacts.write, crm.lists.read and crm.lists.write scopes; sent as a Bearer token",
+          description:
+            "A private app's token with the crm.objects.contacts.read, crm.objects.contacts.write, crm.lists.read and crm.lists.write scopes, and analytics.behavioral_events.send to forward events; sent as a Bearer token",
         },
         {
           key: "baseUrl",

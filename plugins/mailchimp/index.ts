@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { defineAppType, defineDestinationType, definePlugin, PluginError, SendError, type PluginContext, type RemoteField, type RemoteFieldType } from "../contract";
 import { appOptionsSchema, call, type MailchimpApp } from "./api";
+import { EVENT_BATCH_SIZE, sendMemberEvents } from "./events";
 import { BATCH_SIZE, EMAIL_FIELD, sendToAudience, type AudienceOptions } from "./members";
 
 const audienceOptionsSchema = z
   .object({
     audienceId: z.string().regex(/^[A-Za-z0-9]{1,40}$/, "must be an audience id, as Mailchimp shows it in the audience's settings"),
     status: z.enum(["subscribed", "transactional"]).default("subscribed"),
+    triggerAutomations: z.boolean({ invalid_type_error: "must be true or false" }).default(true),
   })
   .strict();
 
@@ -34,7 +36,8 @@ async function mergeFields(app: MailchimpApp, options: AudienceOptions, ctx: Plu
 const audienceDestination = defineDestinationType<MailchimpApp, AudienceOptions>({
   type: "audience",
   displayName: "Audience members",
-  description: "Keeps an audience's members in line with a collection: merge fields from the mapping, tags from Group memberships, archived when they leave.",
+  description:
+    "Keeps an audience's members in line with a collection: merge fields from the mapping, tags from Group memberships, archived when they leave. Forwarded events are recorded on the member's activity.",
   options: [
     { key: "audienceId", label: "Audience id", kind: "string", required: true, description: "Audience → Settings → Audience name and defaults → Audience ID" },
     {
@@ -49,15 +52,25 @@ const audienceDestination = defineDestinationType<MailchimpApp, AudienceOptions>
       ],
       description: "Given to the members this Destination adds and updates. Mailchimp never lets an unsubscribed address be subscribed again: such a member's Export fails with Mailchimp's reason.",
     },
+    {
+      key: "triggerAutomations",
+      label: "Events start automations",
+      kind: "boolean",
+      required: false,
+      default: true,
+      description:
+        "Forwarded events can start customer journeys that wait for them. Turn off to only record them on the member's activity, e.g. while sending past events. Mailchimp takes event names of 2 to 30 letters, digits, underscores or dashes",
+    },
   ],
   optionsSchema: audienceOptionsSchema,
   // Mailchimp allows 10 connections at once per account, which other tools share; each send holds one.
-  limits: () => ({ batchSize: BATCH_SIZE, requestsPerSecond: 10, concurrency: 4 }),
+  limits: () => ({ batchSize: BATCH_SIZE, requestsPerSecond: 10, concurrency: 4, eventBatchSize: EVENT_BATCH_SIZE }),
   async fields(app, options, ctx) {
     const email: RemoteField = { name: EMAIL_FIELD, label: "Email address", type: "string", required: true, arrays: "first" };
     return { fields: [email, ...(await mergeFields(app, options, ctx))], customFields: false, lists: { label: "Tags" } };
   },
   send: sendToAudience,
+  sendEvents: sendMemberEvents,
 });
 
 const MAILCHIMP_ICON =

@@ -1,9 +1,12 @@
-import { SendError, type ExportItem, type ExportOutcome, type PluginContext } from "../contract";
+import type { ExportItem, ExportOutcome, PluginContext } from "../contract";
 import { call, expectStatus, subscriberHash, type MailchimpApp } from "./api";
+import { eachItem, failure } from "./per-item";
 
 export interface AudienceOptions {
   audienceId: string;
   status: "subscribed" | "transactional";
+  /** Whether forwarded events may start automations; Destinations saved before the option existed leave it out, meaning yes. */
+  triggerAutomations?: boolean;
 }
 
 /** The remote field that finds a member: Mailchimp keys members by address. */
@@ -24,35 +27,7 @@ function mergeFields(fields: Record<string, unknown>): Record<string, unknown> {
   return merge;
 }
 
-const emailOf = (item: ExportItem) => (typeof item.fields[EMAIL_FIELD] === "string" ? (item.fields[EMAIL_FIELD] as string) : null);
-
-const failure = (err: unknown): ExportOutcome => {
-  const refusal = err instanceof SendError ? err : new SendError(String(err), true);
-  return { ok: false, error: refusal.message, retryable: refusal.retryable, retryAfterMs: refusal.details.retryAfterMs };
-};
-
-/**
- * Calls `step` for each item in turn, each with its own outcome. After a retryable failure (Mailchimp
- * throttling or down) the items left are not tried: they wait with the one that failed.
- */
-async function eachItem(items: ExportItem[], outcomes: Outcomes, step: (item: ExportItem) => Promise<ExportOutcome | null>): Promise<{ passed: ExportItem[]; halted?: ExportOutcome }> {
-  const passed: ExportItem[] = [];
-  for (const [i, item] of items.entries()) {
-    try {
-      const outcome = await step(item);
-      if (outcome) outcomes.set(item.exportId, outcome);
-      else passed.push(item);
-    } catch (err) {
-      const failed = failure(err);
-      outcomes.set(item.exportId, failed);
-      if (!failed.ok && failed.retryable) {
-        for (const waiting of items.slice(i + 1)) outcomes.set(waiting.exportId, failed);
-        return { passed, halted: failed };
-      }
-    }
-  }
-  return { passed };
-}
+export const emailOf = (item: Pick<ExportItem, "fields">) => (typeof item.fields[EMAIL_FIELD] === "string" ? (item.fields[EMAIL_FIELD] as string) : null);
 
 /** Takes tags off a member; a member Mailchimp no longer has has none to take off. */
 async function untag(app: MailchimpApp, audienceId: string, hash: string, names: string[], ctx: PluginContext) {

@@ -1,4 +1,5 @@
 import type { PropertyFilter, PropertyRead, RecordPropertiesResult, RecordRef, Row } from "../contract";
+import { inWindow } from "./time-window";
 
 /**
  * Filters and aggregations for every Source, applied to the rows a plugin fetched for a batch of
@@ -25,10 +26,14 @@ export function compareValues(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Whether a row passes every filter (filters on columns the row lacks see a missing value). */
-export const rowMatches = (row: Row, filters: PropertyFilter[]) => filters.every((f) => matchesFilter(row, f));
+/**
+ * Whether a row passes every filter (filters on columns the row lacks see a missing value).
+ * Relative filters (`in_last`) reach back from `now`.
+ */
+export const rowMatches = (row: Row, filters: PropertyFilter[], now = Date.now()) => filters.every((f) => matchesFilter(row, f, now));
 
-function matchesFilter(row: Row, filter: PropertyFilter): boolean {
+function matchesFilter(row: Row, filter: PropertyFilter, now: number): boolean {
+  if (filter.op === "in_last") return inWindow(row[filter.column], filter.value, now);
   const value = normalizeValue(row[filter.column]);
   switch (filter.op) {
     case "exists":
@@ -98,9 +103,9 @@ function extreme(values: string[], direction: 1 | -1): string | null {
   return best;
 }
 
-/** The values of one Property for one Record, from that Record's rows. */
-export function aggregate(rows: Row[], property: PropertyRead): unknown[] {
-  const matching = rows.filter((row) => rowMatches(row, property.filters));
+/** The values of one Property for one Record, from that Record's rows, as of `now`. */
+export function aggregate(rows: Row[], property: PropertyRead, now = Date.now()): unknown[] {
+  const matching = rows.filter((row) => rowMatches(row, property.filters, now));
   const values = matching.map((row) => normalizeValue(row[property.column])).filter((v): v is string => v !== null);
   const one = (v: string | null) => (v === null ? [] : [v]);
   switch (property.aggregation) {
@@ -148,11 +153,13 @@ export function aggregateByRecord(
     bucket.push(row);
   }
   const result: RecordPropertiesResult = new Map();
+  // One instant for the whole batch, so Records read together are judged by the same window.
+  const now = Date.now();
   for (const record of records) {
     const key = recordKey(record);
     const recordRows = key === null ? [] : (rowsByKey.get(key) ?? []);
     const values: Record<string, unknown[]> = {};
-    for (const property of properties) values[property.key] = aggregate(recordRows, property);
+    for (const property of properties) values[property.key] = aggregate(recordRows, property, now);
     result.set(record.recordId, values);
   }
   return result;

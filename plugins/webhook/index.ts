@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineAppType, defineDestinationType, definePlugin, outboundUrl, retryAfterMs, SendError, type ExportItem, type ExportOutcome, type PluginContext } from "../contract";
+import { defineAppType, defineDestinationType, definePlugin, outboundUrl, retryAfterMs, SendError, type EventItem, type ExportItem, type ExportOutcome, type PluginContext } from "../contract";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 
 const headersSchema = z
@@ -33,6 +33,19 @@ const BATCH_SIZE = 100;
 
 const deliveryOf = (item: ExportItem) => ({ id: item.exportId, action: item.action, record_id: item.recordId, fields: item.fields, lists: item.lists });
 
+/** A forwarded event: what happened and when, its data, and the Record's mapped fields as `record`. */
+const eventDeliveryOf = (item: EventItem) => ({
+  id: item.exportId,
+  type: "event",
+  event_id: item.event.id,
+  name: item.event.name,
+  occurred_at: item.event.occurredAt,
+  data: item.event.data,
+  record_id: item.recordId,
+  record: item.fields,
+  lists: item.lists,
+});
+
 /** Per-row answers a receiver may give: `{ "results": [{ "id", "ok", "error" }] }`. */
 const rowAnswers = z.object({ results: z.array(z.object({ id: z.string(), ok: z.boolean(), error: z.string().optional() })) });
 
@@ -50,7 +63,7 @@ async function post(app: WebhookApp, body: string, ctx: PluginContext): Promise<
 const webhookDestination = defineDestinationType<WebhookApp, WebhookDestination>({
   type: "webhook",
   displayName: "Webhook",
-  description: "POSTs each change as signed JSON to the App's URL, one at a time or in batches.",
+  description: "POSTs each change, and each event it subscribes to, as signed JSON to the App's URL, one at a time or in batches.",
   options: [
     { key: "batch", label: "Send in batches", kind: "boolean", required: false, default: true, description: `Up to ${BATCH_SIZE} changes per request, as { "deliveries": [...] }` },
     { key: "requestsPerSecond", label: "Requests per second", kind: "number", required: false, default: 10 },
@@ -60,32 +73,38 @@ const webhookDestination = defineDestinationType<WebhookApp, WebhookDestination>
   async fields() {
     return { fields: [], customFields: true, lists: { label: "Lists" } };
   },
-  async send(app, destination, items, ctx) {
-    const body = JSON.stringify(destination.batch ? { deliveries: items.map(deliveryOf) } : deliveryOf(items[0]!));
-    const response = await post(app, body, ctx);
-    const text = await response.text();
-    const excerpt = text.slice(0, 200);
-    if (response.status === 429 || response.status === 408 || response.status >= 500) {
-      throw new SendError(`The receiver answered ${response.status}${excerpt ? `: ${excerpt}` : ""}`, true, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) });
-    }
-    if (!response.ok) throw new SendError(`The receiver refused the delivery with ${response.status}${excerpt ? `: ${excerpt}` : ""}`, false, { status: response.status });
-    const summary = { status: response.status };
-    let answers: z.infer<typeof rowAnswers> | null = null;
-    try {
-      answers = rowAnswers.parse(JSON.parse(text));
-    } catch {
-      answers = null;
-    }
-    const byId = new Map(answers?.results.map((r) => [r.id, r]) ?? []);
-    return new Map<string, ExportOutcome>(
-      items.map((item) => {
-        const answer = byId.get(item.exportId);
-        if (answer && !answer.ok) return [item.exportId, { ok: false, error: answer.error ?? "The receiver refused this delivery", retryable: false }];
-        return [item.exportId, { ok: true, summary }];
-      }),
-    );
-  },
+  send: (app, destination, items, ctx) => deliver(app, ctx, items, destination.batch ? { deliveries: items.map(deliveryOf) } : deliveryOf(items[0]!)),
+  sendEvents: (app, destination, items, ctx) => deliver(app, ctx, items, destination.batch ? { deliveries: items.map(eventDeliveryOf) } : eventDeliveryOf(items[0]!)),
 });
+
+/**
+ * POSTs one body of deliveries and reads the receiver's answer: throttling and server errors are
+ * retried, other refusals are not, and a 2xx may still refuse single rows by id.
+ */
+async function deliver(app: WebhookApp, ctx: PluginContext, items: { exportId: string }[], payload: unknown): Promise<Map<string, ExportOutcome>> {
+  const response = await post(app, JSON.stringify(payload), ctx);
+  const text = await response.text();
+  const excerpt = text.slice(0, 200);
+  if (response.status === 429 || response.status === 408 || response.status >= 500) {
+    throw new SendError(`The receiver answered ${response.status}${excerpt ? `: ${excerpt}` : ""}`, true, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) });
+  }
+  if (!response.ok) throw new SendError(`The receiver refused the delivery with ${response.status}${excerpt ? `: ${excerpt}` : ""}`, false, { status: response.status });
+  const summary = { status: response.status };
+  let answers: z.infer<typeof rowAnswers> | null = null;
+  try {
+    answers = rowAnswers.parse(JSON.parse(text));
+  } catch {
+    answers = null;
+  }
+  const byId = new Map(answers?.results.map((r) => [r.id, r]) ?? []);
+  return new Map<string, ExportOutcome>(
+    items.map((item) => {
+      const answer = byId.get(item.exportId);
+      if (answer && !answer.ok) return [item.exportId, { ok: false, error: answer.error ?? "The receiver refused this delivery", retryable: false }];
+      return [item.exportId, { ok: true, summary }];
+    }),
+  );
+}
 
 const WEBHOOK_ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="6" cy="17" r="3"/><circle cx="18" cy="17" r="3"/><circle cx="12" cy="6" r="3"/><path d="M9 17h6M10.5 8.5 7.5 14.5M13.5 8.5l3 6"/></svg>';

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { decideExports, payloadFor, type Decided, type DestinationPlan } from "../../worker/destinations/decide";
+import { forwardEvents, subscribesTo } from "../../worker/destinations/forward-events";
 
 const plan = (over: Partial<DestinationPlan> = {}): DestinationPlan => ({
   id: "dst_a",
   version: 1,
   groupId: "grp_us",
   syncMode: "sync",
+  sendRecords: true,
+  eventNames: [],
   fields: [
     { remote: "EMAIL", key: "email", type: "email", isArray: false, arrays: "list" },
     { remote: "LTV", key: "ltv", type: "float", isArray: false, arrays: "first" },
@@ -88,5 +91,30 @@ describe("deciding a Record's Exports", () => {
     const sent = decideExports([plan(), plan({ id: "dst_b" })], ada, {}, 1, 0).decided;
     expect(Object.keys(sent).sort()).toEqual(["dst_a", "dst_b"]);
     expect(Object.keys(decideExports([plan({ id: "dst_b" })], ada, sent as Record<string, Decided>, 2, 1).decided)).toEqual(["dst_b"]);
+  });
+});
+
+describe("deciding which Destinations an event is forwarded to", () => {
+  const event = (name: string) => ({ id: `evt_${name}`, name, occurredAt: "2026-11-20T10:00:00.000Z", data: { cart_items: ["red shirt"] } });
+
+  it("matches exact names and prefixes ending in *", () => {
+    expect(subscribesTo(["cart_abandoned"], "cart_abandoned")).toBe(true);
+    expect(subscribesTo(["cart_abandoned"], "cart_abandoned_twice")).toBe(false);
+    expect(subscribesTo(["cart_*"], "cart_abandoned")).toBe(true);
+    expect(subscribesTo(["cart_*"], "plan_upgraded")).toBe(false);
+    expect(subscribesTo(["*"], "anything")).toBe(true);
+    expect(subscribesTo([], "cart_abandoned")).toBe(false);
+  });
+
+  it("forwards subscribed events with the Record's mapped fields, only to Destinations holding the Record", () => {
+    const plans = [plan({ eventNames: ["cart_*"] }), plan({ id: "dst_vip_only", groupId: "grp_none", eventNames: ["*"] }), plan({ id: "dst_no_events" })];
+    const forwards = forwardEvents(plans, ada, [event("cart_abandoned"), event("page_viewed")]);
+    expect(forwards).toEqual([{ destinationId: "dst_a", event: event("cart_abandoned"), payload: payloadFor(plan(), ada) }]);
+  });
+
+  it("decides no Record Exports for a Destination that only receives events, and still forwards to it", () => {
+    const eventsOnly = plan({ sendRecords: false, eventNames: ["cart_abandoned"] });
+    expect(decideExports([eventsOnly], ada, {}, 1, 0).exports).toEqual([]);
+    expect(forwardEvents([eventsOnly], ada, [event("cart_abandoned")])).toHaveLength(1);
   });
 });

@@ -1,10 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { DEMO_RECEIVER_SECRET } from "../../scripts/demo/receiver.mjs";
 import { ApiSession } from "./support/api";
 import { useBrowser } from "./support/browser";
+import { hydrated } from "./support/forms";
 import { logIn, newPerson } from "./support/people";
 import { textOf } from "./support/text";
 
 type Event = { id: string; recordId: string | null };
+type Forwarded = { type?: string; event_id?: string; name?: string; data?: Record<string, unknown>; record?: Record<string, unknown> };
 
 describe("Events", () => {
   const browser = useBrowser();
@@ -50,5 +53,37 @@ describe("Events", () => {
     const entry = timeline.getByTestId("timeline-entry").filter({ hasText: "cart_abandoned" });
     await textOf(entry).toContain("red shirt");
     await textOf(entry).toContain("cart_value: 42.5");
+
+    // A Destination forwarding cart events, and only them, to the team's own receiver.
+    await api.call("PATCH", "/workspace", { allowPrivateDestinations: true });
+    await api.call("POST", "/apps", { name: "Our receiver", plugin: "webhook", type: "webhook", options: { url: inject("receiverUrl"), secret: DEMO_RECEIVER_SECRET } });
+    await page.goto("/destinations/new");
+    await page.getByRole("link", { name: /Our receiver/ }).click();
+    await hydrated(page);
+    await page.getByLabel("Name").fill("Carts to our receiver");
+    await page.getByLabel("Events to forward").fill("cart_*");
+    await page.getByLabel("Also sync the Records themselves").uncheck();
+    await page.getByRole("button", { name: "Add a field" }).click();
+    await page.getByLabel("Field 1", { exact: true }).fill("customer");
+    await page.getByLabel("Property for customer").selectOption("external_id");
+    await page.getByRole("button", { name: "Create Destination" }).click();
+    await page.waitForURL("**/destinations/dst_*");
+    await textOf(page.getByRole("region", { name: "Definition" })).toContain("events only");
+
+    const forwarded = await api.call<{ eventIds: string[] }>("POST", "/events", { name: "cart_abandoned", identity: { external_id: "shopper-1" }, data: { cart_items: ["green hat"] } });
+    const destinationId = page.url().match(/dst_[a-z0-9]+/)![0];
+    const forwardState = async () => (await api.call<{ exports: { kind: string; state: string }[] }>("GET", `/exports?destinationId=${destinationId}`)).exports.map((e) => `${e.kind} ${e.state}`);
+    await expect.poll(forwardState, { timeout: 30_000, interval: 250 }).toEqual(["event complete"]);
+    // The page follows Exports while some are on their way; this one arrived in the meantime, so a person looks again.
+    await page.reload();
+    const row = page.getByRole("region", { name: "Latest Exports" }).getByRole("row").filter({ hasText: "event cart_abandoned" });
+    await expect(row.getAttribute("data-state")).resolves.toBe("complete");
+    await row.getByText("event cart_abandoned").click();
+    await textOf(row).toContain("green hat");
+    await textOf(row).toContain("shopper-1");
+    const { deliveries } = (await (await fetch(`${inject("receiverUrl")}/deliveries`)).json()) as { deliveries: Forwarded[] };
+    expect(deliveries.filter((d) => d.event_id === forwarded.eventIds[0])).toEqual([
+      expect.objectContaining({ type: "event", name: "cart_abandoned", data: { cart_items: ["green hat"] }, record: { customer: "shopper-1" } }),
+    ]);
   });
 });

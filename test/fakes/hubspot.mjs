@@ -1,8 +1,10 @@
-// A local stand-in for HubSpot's CRM API v3, mounted under `/hubspot`. It keeps contacts, the contact
-// property catalog and static lists in memory and answers the endpoints the hubspot plugin calls as
-// HubSpot documents them: private app tokens sent as Bearer, errors as `{ status: "error", message,
-// category }`, batches validated whole (one bad value refuses the batch with 400), multi-status (207)
-// answers naming the contacts it does not have, and 429s naming their limit's policy, or 5xx, on demand.
+// A local stand-in for HubSpot's CRM API v3 and its custom events API, mounted under `/hubspot`. It
+// keeps contacts, the contact property catalog, static lists and the event occurrences it received in
+// memory and answers the endpoints the hubspot plugin calls as HubSpot documents them: private app
+// tokens sent as Bearer, errors as `{ status: "error", message, category }`, batches validated whole
+// (one bad value refuses the batch with 400), multi-status (207) answers naming the contacts it does
+// not have, 204 for event occurrences it took and 404 for those whose contact it does not have, and
+// 429s naming their limit's policy, or 5xx, on demand.
 import { answer, FailurePlan, fakeHandler } from "./http.mjs";
 
 export const HUBSPOT_FAKE_TOKEN = "pat-na1-3c5e7a90-12b4-4d6f-8e1a-5b7c9d0e2f46";
@@ -13,6 +15,54 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 const MAX_INPUTS = 100;
+/** Where the APIs the fake stands in for start. */
+const API_ROOTS = ["/crm/v3/", "/events/v3/"];
+
+/** The account id the fake answers as: its custom events' internal names start with `pe<id>_`. */
+export const HUBSPOT_FAKE_PORTAL_ID = "4815162";
+const EVENT_PREFIX = `pe${HUBSPOT_FAKE_PORTAL_ID}_`;
+const MAX_EVENT_INPUTS = 500;
+const MAX_EVENT_PROPERTIES = 50;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** The custom events defined in the fake's account, by fully qualified name, with the properties each takes. */
+const EVENT_DEFINITIONS = {
+  [`${EVENT_PREFIX}cart_abandoned`]: ["cart_value", "currency", "item_count", "items"],
+  [`${EVENT_PREFIX}order_placed`]: ["order_id", "total", "currency"],
+};
+
+/**
+ * @typedef {{ in: string; code: string; message: string }} InputProblem
+ * @typedef {{ eventName: string; contactId: string; email: string | null; occurredAt: string; properties: Record<string, string>; uuid: string | null; receivedAt: string }} Occurrence
+ */
+
+/** Why HubSpot would refuse one occurrence as sent, before looking for its contact. @returns {InputProblem[]} */
+function occurrenceProblems(/** @type {any} */ input) {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return [{ in: "", code: "INVALID_INPUT", message: "An occurrence must be a JSON object" }];
+  /** @type {InputProblem[]} */
+  const problems = [];
+  const properties = EVENT_DEFINITIONS[/** @type {keyof typeof EVENT_DEFINITIONS} */ (input.eventName)];
+  if (typeof input.eventName !== "string" || !input.eventName) problems.push({ in: "eventName", code: "REQUIRED", message: "eventName is required" });
+  else if (!properties) problems.push({ in: "eventName", code: "EVENT_NOT_DEFINED", message: `No event named ${input.eventName} is defined in this account` });
+  if (![input.objectId, input.email, input.utk].some((id) => typeof id === "string" && id !== "")) {
+    problems.push({ in: "objectId", code: "REQUIRED", message: "One of objectId, email or utk is required to link the occurrence to a record" });
+  }
+  const at = input.occurredAt;
+  if (at !== undefined && !(typeof at === "number" && Number.isInteger(at)) && !(typeof at === "string" && ISO_TIME.test(at) && !Number.isNaN(Date.parse(at)))) {
+    problems.push({ in: "occurredAt", code: "INVALID_DATE", message: `${JSON.stringify(at)} is neither an ISO 8601 time nor milliseconds since the epoch` });
+  }
+  if (typeof input.properties !== "object" || input.properties === null || Array.isArray(input.properties)) {
+    problems.push({ in: "properties", code: "REQUIRED", message: "properties must be an object of property names to text values" });
+    return problems;
+  }
+  const entries = Object.entries(input.properties);
+  if (entries.length > MAX_EVENT_PROPERTIES) problems.push({ in: "properties", code: "TOO_MANY_PROPERTIES", message: `An occurrence may set at most ${MAX_EVENT_PROPERTIES} properties; ${entries.length} were sent` });
+  for (const [name, value] of entries) {
+    if (properties && !properties.includes(name)) problems.push({ in: `properties.${name}`, code: "PROPERTY_DOESNT_EXIST", message: `Property ${name} is not defined on event ${input.eventName}` });
+    else if (typeof value !== "string") problems.push({ in: `properties.${name}`, code: "INVALID_TYPE", message: `${name} must be a string, not ${JSON.stringify(value)}` });
+  }
+  return problems;
+}
 
 /**
  * @typedef {{ name: string; label: string; type: "string" | "number" | "date"; fieldType: string; custom?: boolean; readOnly?: boolean }} PropertyDefinition
@@ -110,6 +160,8 @@ export function createHubspotFake() {
   const failures = new FailurePlan();
   /** Every change the fake applied, in order: what a test checks to see nothing was sent twice. @type {{ at: number; op: string; email: string }[]} */
   const applied = [];
+  /** Every event occurrence taken, in order. @type {Occurrence[]} */
+  const occurrences = [];
   let requests = 0;
   let nextId = 1001;
 
@@ -121,6 +173,7 @@ export function createHubspotFake() {
     lists.set(HUBSPOT_FAKE_LISTS.trial, { listId: HUBSPOT_FAKE_LISTS.trial, name: "Trial users", members: new Set() });
     failures.set({});
     applied.length = 0;
+    occurrences.length = 0;
     requests = 0;
   };
   reset();
@@ -257,6 +310,52 @@ export function createHubspotFake() {
     return [200, direction === "add" ? { recordIdsAdded: done, recordIdsMissing: missing } : { recordIdsRemoved: done, recordIdsMissing: missing }];
   }
 
+  /** The contact an occurrence names: by record id first, then by address; the fake has no visitor tokens. */
+  const contactOfOccurrence = (/** @type {any} */ input) => (input.objectId ? live(String(input.objectId)) : input.email ? findContact(String(input.email), true) : undefined);
+  const unknownContact = (/** @type {any} */ input) =>
+    input.objectId ? `Could not find a contact with id ${input.objectId}` : input.email ? `Could not find a contact with email ${input.email}` : `Could not find a contact with utk ${input.utk}`;
+
+  /** Keeps an occurrence; one whose uuid the event already has is dropped, as HubSpot keeps only the first. */
+  function take(/** @type {any} */ input, /** @type {Contact} */ contact) {
+    const uuid = typeof input.uuid === "string" ? input.uuid : null;
+    if (uuid && occurrences.some((o) => o.eventName === input.eventName && o.uuid === uuid)) return;
+    const occurredAt = input.occurredAt === undefined ? new Date().toISOString() : new Date(input.occurredAt).toISOString();
+    occurrences.push({ eventName: input.eventName, contactId: contact.id, email: contact.properties.email ?? null, occurredAt, properties: input.properties, uuid, receivedAt: new Date().toISOString() });
+  }
+
+  const invalid = (/** @type {InputProblem[]} */ problems) => error("VALIDATION_ERROR", `Invalid event occurrence: ${problems.map((p) => p.message).join("; ")}`, { errors: problems });
+
+  /** POST /events/v3/send: one occurrence, taken with 204. @returns {[number, unknown?]} */
+  function sendOccurrence(/** @type {any} */ body) {
+    const problems = occurrenceProblems(body);
+    if (problems.length) return [400, invalid(problems)];
+    const contact = contactOfOccurrence(body);
+    if (!contact) return [404, error("OBJECT_NOT_FOUND", unknownContact(body))];
+    take(body, contact);
+    return [204];
+  }
+
+  /** POST /events/v3/send/batch: every input taken with 204, or none, with the problems of each input named by its place. @returns {[number, unknown?]} */
+  function sendOccurrences(/** @type {any} */ body) {
+    const inputs = body?.inputs;
+    if (!Array.isArray(inputs) || !inputs.length) return [400, error("VALIDATION_ERROR", "Invalid input JSON: inputs must be a list of occurrences")];
+    if (inputs.length > MAX_EVENT_INPUTS) return [400, error("VALIDATION_ERROR", `Batch of ${inputs.length} occurrences is over the limit of ${MAX_EVENT_INPUTS}`)];
+    const problems = inputs.flatMap((input, i) => occurrenceProblems(input).map((p) => ({ ...p, in: `inputs[${i}]${p.in ? `.${p.in}` : ""}` })));
+    if (problems.length) return [400, invalid(problems)];
+    const found = inputs.map(contactOfOccurrence);
+    const missing = inputs.flatMap((input, i) => (found[i] ? [] : [{ in: `inputs[${i}]`, code: "OBJECT_NOT_FOUND", message: unknownContact(input) }]));
+    if (missing.length) return [404, error("OBJECT_NOT_FOUND", missing.map((m) => m.message).join("; "), { errors: missing })];
+    for (const [i, input] of inputs.entries()) take(input, /** @type {Contact} */ (found[i]));
+    return [204];
+  }
+
+  /** The custom events API under /events/v3. @returns {[number, unknown?]} */
+  function eventRoute(/** @type {string} */ method, /** @type {string[]} */ parts, /** @type {any} */ body) {
+    if (method === "POST" && parts.join("/") === "send") return sendOccurrence(body);
+    if (method === "POST" && parts.join("/") === "send/batch") return sendOccurrences(body);
+    return [404, error("OBJECT_NOT_FOUND", `No endpoint ${method} /events/v3/${parts.join("/")}`)];
+  }
+
   /** The API's routes under /crm/v3, once authenticated and past any failure asked for. @returns {[number, unknown?]} */
   function route(/** @type {string} */ method, /** @type {string[]} */ parts, /** @type {URLSearchParams} */ query, /** @type {any} */ body) {
     const [area, kind, third, fourth, fifth] = parts;
@@ -295,11 +394,12 @@ export function createHubspotFake() {
       },
       state() {
         const shownLists = [...lists.values()].map((l) => ({ listId: l.listId, name: l.name, members: [...l.members].map((id) => ({ id, email: contacts.get(id)?.properties.email ?? null })) }));
-        return { contacts: [...contacts.values()].map((c) => contactView(c)), lists: shownLists, applied, requests, failures: failures.given };
+        return { contacts: [...contacts.values()].map((c) => contactView(c)), lists: shownLists, applied, occurrences, requests, failures: failures.given };
       },
       api(req, res, path, query, text) {
         const method = req.method ?? "GET";
-        if (!path.startsWith("/crm/v3/")) return answer(res, 404, error("OBJECT_NOT_FOUND", `No endpoint ${method} ${path}`));
+        const root = API_ROOTS.find((r) => path.startsWith(r));
+        if (!root) return answer(res, 404, error("OBJECT_NOT_FOUND", `No endpoint ${method} ${path}`));
         requests += 1;
         const auth = req.headers.authorization ?? "";
         if (!auth.startsWith("Bearer ")) return answer(res, 401, error("INVALID_AUTHENTICATION", "No access token was sent; send a private app's token as a Bearer token"));
@@ -312,7 +412,8 @@ export function createHubspotFake() {
         } catch {
           return answer(res, 400, error("VALIDATION_ERROR", "Invalid input JSON: the body could not be read"));
         }
-        const [status, payload] = route(method, path.slice("/crm/v3/".length).split("/").filter(Boolean), query, body);
+        const parts = path.slice(root.length).split("/").filter(Boolean);
+        const [status, payload] = root === "/events/v3/" ? eventRoute(method, parts, body) : route(method, parts, query, body);
         answer(res, status, payload);
       },
     }),

@@ -1,7 +1,8 @@
 // A local stand-in for the Mailchimp Marketing API v3, mounted under `/mailchimp/3.0`. It keeps
-// audiences, members, merge fields and tags in memory and answers the endpoints
+// audiences, members, merge fields, tags and member events in memory and answers the endpoints
 // the mailchimp plugin calls as the API documents them: Basic auth with the API key, problem-detail
-// errors, batch subscribe's per-member errors, 404 for unknown members, and 429/5xx on demand.
+// errors, batch subscribe's per-member errors, 404 for unknown members, 204 for a recorded event,
+// and 429/5xx on demand.
 import { createHash } from "node:crypto";
 import { answer, FailurePlan, fakeHandler } from "./http.mjs";
 
@@ -13,6 +14,9 @@ export const subscriberHash = (/** @type {string} */ email) => createHash("md5")
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 const MAX_BATCH = 500;
+/** Event names: 2 to 30 letters, digits, underscores or dashes. */
+const EVENT_NAME = /^[A-Za-z0-9_-]{2,30}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * @typedef {{ id: string; audience: string; email_address: string; status: string; merge_fields: Record<string, unknown>; tags: Set<string>; last_changed: string }} Member
@@ -56,6 +60,29 @@ const memberView = (/** @type {Member} */ m, /** @type {Audience} */ audience) =
   last_changed: m.last_changed,
 });
 
+/** The JSON schema's name for a value's type, as Mailchimp words a mismatch. */
+const schemaType = (/** @type {unknown} */ value) => (value === null ? "NULL" : Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value);
+
+/** Why an event is refused, as the problem's `errors`: each field Mailchimp would not take. */
+function eventErrors(/** @type {any} */ body) {
+  const errors = [];
+  if (typeof body?.name !== "string" || !EVENT_NAME.test(body.name)) {
+    errors.push({ field: "name", message: "Event names must be 2 to 30 characters: letters, numbers, underscores and dashes only" });
+  }
+  const properties = body?.properties;
+  if (properties !== undefined && (typeof properties !== "object" || properties === null || Array.isArray(properties))) {
+    errors.push({ field: "properties", message: `Schema describes object, ${schemaType(properties)} found instead` });
+  } else {
+    for (const [key, value] of Object.entries(properties ?? {})) {
+      if (typeof value !== "string") errors.push({ field: `properties.${key}`, message: `Schema describes string, ${schemaType(value)} found instead` });
+    }
+  }
+  const at = body?.occurred_at;
+  if (at !== undefined && !(typeof at === "string" && ISO_TIME.test(at) && !Number.isNaN(Date.parse(at)))) errors.push({ field: "occurred_at", message: "This value is not a valid datetime." });
+  if (body?.is_syncing !== undefined && typeof body.is_syncing !== "boolean") errors.push({ field: "is_syncing", message: `Schema describes boolean, ${schemaType(body.is_syncing)} found instead` });
+  return errors;
+}
+
 /** Why a member's merge fields are refused, or null: numbers must be numbers, dates ISO dates, and only known tags. */
 function mergeFieldError(/** @type {Audience} */ audience, /** @type {Record<string, unknown>} */ fields) {
   for (const [tag, value] of Object.entries(fields ?? {})) {
@@ -74,6 +101,8 @@ export function createMailchimpFake() {
   const failures = new FailurePlan();
   /** Every change the fake applied, in order: what a test checks to see nothing was sent twice. @type {{ at: number; audience: string; op: string; email: string }[]} */
   const applied = [];
+  /** Every member event recorded, in order. @type {{ at: number; audience: string; email: string; name: string; properties: Record<string, string>; occurred_at: string; is_syncing: boolean }[]} */
+  const events = [];
   let requests = 0;
 
   const reset = () => {
@@ -81,6 +110,7 @@ export function createMailchimpFake() {
     audiences.set(MAILCHIMP_FAKE_AUDIENCE, newAudience(MAILCHIMP_FAKE_AUDIENCE, "Customers"));
     failures.set({});
     applied.length = 0;
+    events.length = 0;
     requests = 0;
   };
   reset();
@@ -175,6 +205,13 @@ export function createMailchimpFake() {
         applied.push({ at: Date.now(), audience: audience.id, op: "update", email: member.email_address });
         return [200, memberView(member, audience)];
       }
+      if (method === "POST" && sub === "events") {
+        const errors = eventErrors(body);
+        if (errors.length) return [400, problem(400, "Invalid Resource", "The resource submitted could not be validated. For field-specific details, see the 'errors' array.", errors)];
+        const { name, properties = {}, occurred_at = new Date().toISOString(), is_syncing = false } = body;
+        events.push({ at: Date.now(), audience: audience.id, email: member.email_address, name, properties, occurred_at, is_syncing });
+        return [204];
+      }
       if (method === "POST" && sub === "tags") {
         for (const tag of body?.tags ?? []) setTag(member, String(tag.name), tag.status === "active");
         return [204];
@@ -206,7 +243,7 @@ export function createMailchimpFake() {
         const state = Object.fromEntries(
           [...audiences.values()].map((a) => [a.id, { members: [...a.members.values()].map((m) => memberView(m, a)) }]),
         );
-        return { audiences: state, applied, requests, failures: failures.given };
+        return { audiences: state, applied, events, requests, failures: failures.given };
       },
       api(req, res, path, query, text) {
         const method = req.method ?? "GET";

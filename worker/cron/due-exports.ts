@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { SUPERSEDED_BY_NEWER } from "../exports/states";
 
 /** How long an Export may show as sending before its consumer is presumed gone: far longer than a send may take. */
 export const STALLED_SENDING_MS = 5 * 60_000;
@@ -10,10 +11,9 @@ const PER_TICK = 100;
  */
 export async function sendDueExports(env: Env, now: Date) {
   const at = now.getTime();
-  const newer = "exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.state = 'pending')";
   const revived = await env.DB.prepare(
-    `update exports set state = case when ${newer} then 'canceled' else 'pending' end,
-       reason = case when ${newer} then 'Superseded by a newer change' else null end, updated_at = ?1
+    `update exports set state = case when ${SUPERSEDED_BY_NEWER} then 'canceled' else 'pending' end,
+       reason = case when ${SUPERSEDED_BY_NEWER} then 'Superseded by a newer change' else null end, updated_at = ?1
      where state = 'sending' and updated_at < ?2`,
   )
     .bind(at, at - STALLED_SENDING_MS)

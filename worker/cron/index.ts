@@ -6,10 +6,11 @@ import { startDueRuns } from "./start-due-runs";
 import { sweepStalledWork } from "./sweep";
 import { sendDueExports } from "./due-exports";
 import { recalculateTimeRelativeGroups } from "../groups/recalculate";
+import { refreshLapsedEventWindows } from "./event-windows";
 
 /** The minute's work, each part on its own so one failing doesn't stop the others. */
 export async function runScheduledWork(env: Env, now: Date) {
-  const parts = { startDueRuns, recalculateTimeRelativeGroups, sweepStalledWork, sendDueExports, deleteExpiredImports, deleteExpiredEvents, deleteExpiredGroupHistory, recordGroupCounts } as const;
+  const parts = { startDueRuns, recalculateTimeRelativeGroups, refreshLapsedEventWindows, sweepStalledWork, sendDueExports, deleteExpiredImports, deleteExpiredEvents, deleteExpiredGroupHistory, recordGroupCounts } as const;
   for (const [name, part] of Object.entries(parts)) {
     try {
       const result = await part(env, now);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { ExportPayload, ExportState, FieldMapping, GroupListMapping, SyncMode } from "../destinations/types";
+import type { ExportPayload, ExportState, FieldMapping, ForwardedEvent, GroupListMapping, SyncMode } from "../destinations/types";
 import { apps, groups, tenants } from "./schema";
 
 /** One writable target in an App: which Records go there, with which fields and Group lists, and how leaving is handled. */
@@ -23,6 +23,10 @@ export const destinations = sqliteTable(
     syncMode: text("sync_mode").$type<SyncMode>().notNull(),
     mapping: text("mapping", { mode: "json" }).$type<FieldMapping[]>().notNull(),
     groupLists: text("group_lists", { mode: "json" }).$type<GroupListMapping[]>().notNull(),
+    /** Whether Records themselves are synced; off, the Destination only receives the events it subscribes to. */
+    sendRecords: integer("send_records", { mode: "boolean" }).notNull().default(true),
+    /** The event names forwarded there: exact names, or prefixes ending in `*`. */
+    eventNames: text("event_names", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     /** Bumped when the collection, mapping, Group lists or mode change: decisions made under an older one are made again. */
     configVersion: integer("config_version").notNull().default(1),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
@@ -74,6 +78,8 @@ export const exports = sqliteTable(
     oldPayload: text("old_payload", { mode: "json" }).$type<ExportPayload | null>(),
     newPayload: text("new_payload", { mode: "json" }).$type<ExportPayload>().notNull(),
     toDelete: integer("to_delete", { mode: "boolean" }).notNull(),
+    /** For an event Export, the event forwarded; `newPayload` then holds the Record's mapped fields attached to it. */
+    event: text("event", { mode: "json" }).$type<ForwardedEvent | null>(),
     /** The Record's revision the decision was made at. */
     revision: integer("revision").notNull(),
     attempts: integer("attempts").notNull().default(0),

@@ -55,3 +55,21 @@ export const eventIdentities = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.eventId, t.propertyId, t.value] }), index("event_identities_value_idx").on(t.tenantId, t.propertyId, t.value)],
 );
+
+/**
+ * How far the every-minute work has followed one Property's `in_last` window over the events: every
+ * event that left the window by `checkedAt` has had its Record read again. Within a page cut short,
+ * events at the window's edge up to `afterEventId` (in id order) are done too; that tie-break holds
+ * only for the window it was taken under, `windowMs`.
+ */
+export const eventWindowChecks = sqliteTable("event_window_checks", {
+  propertyId: text("property_id")
+    .primaryKey()
+    .references(() => properties.id, { onDelete: "cascade" }),
+  tenantId: text("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  windowMs: integer("window_ms").notNull(),
+  checkedAt: integer("checked_at", { mode: "timestamp_ms" }).notNull(),
+  afterEventId: text("after_event_id"),
+});

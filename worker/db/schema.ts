@@ -203,7 +203,12 @@ export const sources = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("sources_tenant_idx").on(t.tenantId), index("sources_app_idx").on(t.appId)],
+  (t) => [
+    index("sources_tenant_idx").on(t.tenantId),
+    index("sources_app_idx").on(t.appId),
+    // The every-minute work finds the Sources of one type (events) across workspaces.
+    index("sources_type_idx").on(t.type),
+  ],
 );
 
 export const properties = sqliteTable(
@@ -441,8 +446,11 @@ export const imports = sqliteTable(
     runId: text("run_id").references(() => runs.id, { onDelete: "set null" }),
     /** The Run page it was read on: hydration messages name a page, so a redelivery finds the same Imports. */
     page: integer("page"),
-    /** api, webhook or run: how it arrived. */
-    via: text("via").$type<"api" | "webhook" | "run" | "event">().notNull(),
+    /**
+     * How it arrived: api, webhook, a Run's row, an event, or refresh (no data: its Record's Sources
+     * are read again because time alone changed a value, see worker/cron/event-windows.ts).
+     */
+    via: text("via").$type<"api" | "webhook" | "run" | "event" | "refresh">().notNull(),
     recordId: text("record_id").references(() => records.id, { onDelete: "set null" }),
     /** Property key (or Source column for Run rows) → value, as it arrived. */
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

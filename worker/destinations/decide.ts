@@ -9,6 +9,10 @@ export interface DestinationPlan {
   /** The collection's Group, or null for every Record. */
   groupId: string | null;
   syncMode: SyncMode;
+  /** Off, the Destination receives no Record Exports, only the events it subscribes to. */
+  sendRecords: boolean;
+  /** Event names forwarded there: exact, or a prefix ending in `*`. */
+  eventNames: string[];
   fields: { remote: string; key: string; type: PropertyType; isArray: boolean; arrays: RemoteField["arrays"] }[];
   lists: { groupId: string; remote: string }[];
 }
@@ -73,7 +77,7 @@ function sameFields(a: Record<string, FieldValue>, b: Record<string, FieldValue>
   return [...keys].every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
 }
 
-const inCollection = (plan: DestinationPlan, record: DecidingRecord) => plan.groupId === null || record.groups.has(plan.groupId);
+export const inCollection = (plan: DestinationPlan, record: DecidingRecord) => plan.groupId === null || record.groups.has(plan.groupId);
 
 /** The Export a decision stands for: a payload to put there, or the last one sent, to take away. */
 function exportOf(plan: DestinationPlan, decided: Decided): ExportDecision | null {
@@ -100,6 +104,7 @@ export function decideExports(
   const decided: Record<string, Decided> = {};
   const exports: ExportDecision[] = [];
   for (const plan of plans) {
+    if (!plan.sendRecords) continue;
     const last = previous[plan.id];
     const held = last?.payload ?? null;
     let next: Decided | undefined = last;

@@ -34,6 +34,8 @@ export async function dryRun(scope: TenantScope, destination: Destination, props
   const d1 = scope.db.$client;
   const counts = { create: 0, update: 0, delete: 0, unchanged: 0 };
   const sample: DryRunChange[] = [];
+  // A Destination that only receives events has no Records to bring in line.
+  if (!plan.sendRecords) return { ...counts, sample };
   const groupIds = [...new Set([...(plan.groupId ? [plan.groupId] : []), ...plan.lists.map((l) => l.groupId)])];
   const propertyIds = props.filter((p) => plan.fields.some((f) => f.key === p.key)).map((p) => p.id);
   const keyOf = new Map(props.map((p) => [p.id, p.key]));

@@ -15,6 +15,8 @@ export async function destinationPlans(scope: TenantScope, props: readonly Prope
     version: d.configVersion,
     groupId: d.groupId,
     syncMode: d.syncMode,
+    sendRecords: d.sendRecords,
+    eventNames: d.eventNames,
     fields: d.mapping.flatMap((m) => {
       const p = byId.get(m.propertyId);
       return p ? [{ remote: m.remote, key: p.key, type: p.type, isArray: p.isArray, arrays: m.arrays }] : [];

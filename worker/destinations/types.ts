@@ -33,6 +33,14 @@ export const exportPayloadSchema = z.object({
 });
 export type ExportPayload = z.infer<typeof exportPayloadSchema>;
 
+/** An event as forwarded: what happened, when, and the data it carried. */
+export interface ForwardedEvent {
+  id: string;
+  name: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
 export const EXPORT_STATES = ["pending", "sending", "complete", "failed", "canceled"] as const;
 export type ExportState = (typeof EXPORT_STATES)[number];
 

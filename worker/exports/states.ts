@@ -36,3 +36,11 @@ export function retryDelayMs(attempts: number, retryAfterMs: number | undefined,
   const backoff = firstMs * 2 ** Math.max(0, attempts - 1) * (0.8 + 0.4 * random);
   return Math.round(Math.max(backoff, retryAfterMs ?? 0));
 }
+
+/**
+ * SQL true for an Export (the row `exports`) that a newer change waiting for the same Record and
+ * Destination replaces: it carries the whole payload. A forwarded event is news of its own, and
+ * nothing replaces it.
+ */
+export const SUPERSEDED_BY_NEWER =
+  "(exports.kind = 'record' and exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.kind = 'record' and n.state = 'pending'))";

@@ -1,4 +1,5 @@
 import type { ExportDecision } from "../destinations/decide";
+import type { EventExportDecision } from "../destinations/forward-events";
 import { derivedId } from "../ids";
 
 /**
@@ -40,4 +41,29 @@ export async function exportWrites(d1: D1Database, tenantId: string, recordId: s
     });
   }
   return writes;
+}
+
+/**
+ * The statements that store a Record's event forwards, for the batch that writes the Record. Each
+ * id comes from the event and the Destination, so a forward decided again (its write lost, its
+ * message redelivered) lands on the same Export. Guarded like the Record's own writes: nothing is
+ * stored once the Record has moved past `writtenBelow`, or when the Destination is gone.
+ */
+export async function eventExportStatements(d1: D1Database, tenantId: string, recordId: string, forwards: readonly EventExportDecision[], revision: number, now: number) {
+  const statements: D1PreparedStatement[] = [];
+  for (const f of forwards) {
+    const id = await derivedId("exp", f.destinationId, f.event.id);
+    statements.push(
+      d1
+        .prepare(
+          `insert into exports (id, tenant_id, destination_id, record_id, kind, state, old_payload, new_payload, to_delete, event, revision, attempts, next_attempt_at, created_at, updated_at)
+           select ?1, ?2, ?3, ?4, 'event', 'pending', null, ?5, 0, ?6, ?7, 0, ?8, ?8, ?8
+           where exists (select 1 from destinations where id = ?3 and tenant_id = ?2)
+             and (select revision from records where id = ?4 and tenant_id = ?2) < ?7
+           on conflict do nothing`,
+        )
+        .bind(id, tenantId, f.destinationId, recordId, JSON.stringify(f.payload), JSON.stringify(f.event), revision, now),
+    );
+  }
+  return statements;
 }

@@ -18,6 +18,8 @@ import { rejudgeChangedGroups } from "../groups/recalculate";
 import type { DestinationPlan } from "../destinations/decide";
 import { destinationPlans } from "../destinations/plans";
 import { nudgeDestinations } from "../exports/send";
+import { eventsCarriedBy } from "../events/carried";
+import type { ForwardedEvent } from "../destinations/types";
 
 /** Record objects called at once per batch: enough to overlap their D1 writes, few enough to keep the consumer's memory flat. */
 const OBJECT_CONCURRENCY = 32;
@@ -83,6 +85,7 @@ function workPerRecord(
   batch: Import[],
   identified: Map<string, Identified>,
   readings: Map<string, ImportReading | { error: string }>,
+  carried: ReadonlyMap<string, ForwardedEvent[]>,
 ) {
   const works = new Map<string, RecordWork>();
   for (const imp of batch) {
@@ -92,6 +95,8 @@ function workPerRecord(
     const reading = readings.get(imp.id)!;
     if (!("error" in reading)) Object.assign(work.values, reading.applied);
     work.importIds.push(imp.id);
+    const events = carried.get(imp.id);
+    if (events) work.events = [...(work.events ?? []), ...events];
     if (imp.runId && !work.runIds.includes(imp.runId)) work.runIds.push(imp.runId);
     works.set(found.recordId, work);
   }
@@ -145,7 +150,9 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   await env.DB.batch(associationStatements(scope, batch, identified, now));
   timer.mark("associate");
   const shapes = catalog.properties.map(({ id, key, type, isArray }) => ({ id, key, type, isArray }));
-  const works = workPerRecord(tenantId, { properties: shapes, groups, destinations: plans }, batch, identified, readings);
+  // Only Destinations subscribing to events need them read.
+  const carried = plans.some((p) => p.eventNames.length) ? await eventsCarriedBy(env.DB, tenantId, batch.map((i) => i.id)) : new Map<string, ForwardedEvent[]>();
+  const works = workPerRecord(tenantId, { properties: shapes, groups, destinations: plans }, batch, identified, readings, carried);
   const stored = await storedRecords(scope, [...works.keys()]);
   for (const [recordId, work] of works) {
     const row = stored.get(recordId);
@@ -173,7 +180,7 @@ export async function hydrateImports(env: Env, tenantId: string, importIds: stri
   );
   timer.mark("settle");
   await writeSettled(env.DB, tenantId, settled);
-  await nudgeDestinations(env, tenantId, settled.flatMap((r) => r.exports.map((e) => e.destinationId)));
+  await nudgeDestinations(env, tenantId, settled.flatMap((r) => [...r.exports, ...r.eventExports].map((e) => e.destinationId)));
   await rejudgeChangedGroups(env, scope, catalog.properties, groups, settled.map((r) => r.work.recordId));
   timer.mark("write");
   for (const runId of new Set(batch.flatMap((i) => (i.runId ? [i.runId] : [])))) {

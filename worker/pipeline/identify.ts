@@ -72,7 +72,9 @@ export async function identifyImports(
   const requests: ResolveRequest[] = [];
   for (const imp of batch) {
     const reading = readings.get(imp.id)!;
-    if ("error" in reading) result.set(imp.id, reading);
+    // A refresh names its Record; a merge moves it to the survivor, a deletion clears it.
+    if (imp.via === "refresh") result.set(imp.id, imp.recordId ? { recordId: imp.recordId } : { error: "The Record was deleted before its Sources were read again" });
+    else if ("error" in reading) result.set(imp.id, reading);
     else if (!reading.identity.length) result.set(imp.id, { error: `The import has no valid value for a unique Property (${uniqueKeys(catalog)})` });
     else requests.push({ key: imp.id, values: reading.identity, create: reading.mayCreate });
   }

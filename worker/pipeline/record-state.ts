@@ -4,6 +4,8 @@ import type { PropertyType } from "../properties/types";
 import { ruleProperties, type CalculatedGroup } from "../groups/calculated";
 import { groupVerdicts, type GroupVerdict } from "../groups/verdicts";
 import { decideExports, type Decided, type DestinationPlan, type ExportDecision } from "../destinations/decide";
+import { forwardEvents, type EventExportDecision } from "../destinations/forward-events";
+import type { ForwardedEvent } from "../destinations/types";
 
 /** One stored value of a Property: coerced, or kept as it arrived with the reason it is invalid. */
 export interface Slot {
@@ -53,6 +55,8 @@ export interface RecordWork {
   groups: CalculatedGroup[];
   /** The workspace's Destinations, for which the object decides Exports. */
   destinations: DestinationPlan[];
+  /** The events the work's Imports carry, forwarded to the Destinations subscribing to them. */
+  events?: ForwardedEvent[];
 }
 
 /** What settling one piece of work did, for the consumer to write to D1 in one batch with others. */
@@ -68,6 +72,8 @@ export interface SettledRecord {
   verdicts: GroupVerdict[];
   /** The Exports the change calls for. */
   exports: ExportDecision[];
+  /** The events to forward, each to a Destination holding the Record. */
+  eventExports: EventExportDecision[];
 }
 
 const same = (a: Slot, b: Omit<Slot, "changedAt">) => a.value === b.value && a.invalidValue === b.invalidValue && a.invalidReason === b.invalidReason;
@@ -117,10 +123,12 @@ export function settle(state: RecordState, work: RecordWork, now: number): { sta
   const outcome = state.revision === 0 ? "created" : changes.length ? "updated" : "unchanged";
   const verdicts = groupVerdicts(work.groups, ruleProperties(work.properties), { createdAt: work.createdAt, values: slots }, now);
   const groups = verdicts.filter((v) => v.member).map((v) => v.groupId);
-  const decided = decideExports(work.destinations, decidingRecord(slots, [...groups, ...(state.manualGroups ?? [])]), state.destinations ?? {}, revision, work.storedRevision);
+  const record = decidingRecord(slots, [...groups, ...(state.manualGroups ?? [])]);
+  const decided = decideExports(work.destinations, record, state.destinations ?? {}, revision, work.storedRevision);
+  const eventExports = forwardEvents(work.destinations, record, work.events ?? []);
   return {
     state: { ...state, revision, slots, groups, destinations: decided.decided },
-    settled: { work, revision, outcome, changes, changedSlots, invalid, verdicts, exports: decided.exports },
+    settled: { work, revision, outcome, changes, changedSlots, invalid, verdicts, exports: decided.exports, eventExports },
   };
 }
 

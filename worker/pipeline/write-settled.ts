@@ -2,7 +2,7 @@ import { chunk } from "../db/chunk";
 import { newId } from "../ids";
 import { settledMembershipStatements } from "../groups/settled-membership";
 import type { SettledRecord } from "./record-state";
-import { exportStatements } from "../exports/write";
+import { eventExportStatements, exportStatements } from "../exports/write";
 
 /** Record Property rows per insert: 12 values each, under D1's 100 bound parameters with the guard's 3. */
 const SLOTS_PER_INSERT = 7;
@@ -119,7 +119,11 @@ export async function writeSettled(d1: D1Database, tenantId: string, settled: Se
   const groups: { records: SettledRecord[]; values: D1PreparedStatement[] }[] = [{ records: [], values: [] }];
   for (const r of settled) {
     // A Record's Exports are stored with its values, under the same revision guard.
-    const values = [...valueStatements(d1, tenantId, r, now), ...(await exportStatements(d1, tenantId, r.work.recordId, r.exports, r.revision, now))];
+    const values = [
+      ...valueStatements(d1, tenantId, r, now),
+      ...(await exportStatements(d1, tenantId, r.work.recordId, r.exports, r.revision, now)),
+      ...(await eventExportStatements(d1, tenantId, r.work.recordId, r.eventExports, r.revision, now)),
+    ];
     const group = groups.at(-1)!;
     // Room for the Record's revision, its share of counting and its Imports, besides its values.
     if (group.records.length && group.values.length + 2 * group.records.length + values.length + 2 > STATEMENTS_PER_BATCH) groups.push({ records: [], values: [] });

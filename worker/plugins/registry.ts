@@ -66,7 +66,7 @@ export function describePlugins() {
         bulkImport: Boolean(s.importRecords),
         pushOnly: Boolean(s.pushOnly),
       })),
-      destinations: app.destinations.map((d) => ({ type: d.type, displayName: d.displayName, description: d.description, options: d.options })),
+      destinations: app.destinations.map((d) => ({ type: d.type, displayName: d.displayName, description: d.description, options: d.options, forwardsEvents: Boolean(d.sendEvents) })),
     })),
   }));
 }

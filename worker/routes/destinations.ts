@@ -25,8 +25,20 @@ const nameSchema = z.string().trim().min(1, "is required").max(100);
 const remoteName = z.string().trim().min(1, "is required").max(200);
 const mappingSchema = z.array(z.object({ remote: remoteName, property: z.string().min(1).max(63) }).strict()).max(200);
 const groupListsSchema = z.array(z.object({ groupId: z.string().min(1), remote: remoteName }).strict()).max(100);
+const eventNamesSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(200)
+      .regex(/^[^*]*\*?$/, "must be an event name, or a prefix ending in * (only at the end)"),
+  )
+  .max(50);
 const definition = {
   name: nameSchema,
+  sendRecords: z.boolean(),
+  eventNames: eventNamesSchema,
   options: z.record(z.string(), z.unknown()),
   groupId: z.string().min(1).nullable(),
   syncMode: z.enum(SYNC_MODES),
@@ -42,13 +54,15 @@ const createSchema = z
     groupId: definition.groupId.default(null),
     syncMode: definition.syncMode.default("sync"),
     groupLists: definition.groupLists.default([]),
+    sendRecords: definition.sendRecords.default(true),
+    eventNames: definition.eventNames.default([]),
   })
   .strict();
 const updateSchema = z
   .object(definition)
   .partial()
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "send at least one of name, options, groupId, syncMode, mapping, groupLists");
+  .refine((v) => Object.keys(v).length > 0, "send at least one of name, options, groupId, syncMode, mapping, groupLists, sendRecords, eventNames");
 const retrySchema = z.object({ exportId: z.string().min(1).max(40).optional(), recordId: z.string().min(1).max(40).optional() }).strict();
 const holdingsQuery = z.object({ limit: limitSchema, recordId: z.string().max(40).optional() }).strict();
 const timelineQuery = z.object({ range: z.enum(Object.keys(TIMELINE_RANGES) as [TimelineRange, ...TimelineRange[]]).default("24h") }).strict();

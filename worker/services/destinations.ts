@@ -29,6 +29,8 @@ export interface DestinationInput {
   syncMode: SyncMode;
   mapping: MappingInput[];
   groupLists: GroupListInput[];
+  sendRecords: boolean;
+  eventNames: string[];
 }
 
 export type DestinationChanges = Partial<Omit<DestinationInput, "appId" | "type">>;
@@ -45,6 +47,8 @@ export function publicDestination(d: Destination, props: readonly Property[], ex
     syncMode: d.syncMode,
     mapping: d.mapping.map((m) => ({ remote: m.remote, property: keyOf.get(m.propertyId) ?? null, propertyId: m.propertyId, arrays: m.arrays })),
     groupLists: d.groupLists,
+    sendRecords: d.sendRecords,
+    eventNames: d.eventNames,
     configVersion: d.configVersion,
     ...(exportCounts ? { exports: exportCounts } : {}),
     createdAt: d.createdAt,
@@ -107,7 +111,16 @@ async function checkedDefinition(scope: TenantScope, env: Env, appId: string, ty
     options,
     mapping: checkMapping(input.mapping, offered, props),
     groupLists: checkGroupLists(input.groupLists, offered, groupsById),
+    eventNames: checkEventNames(input, Boolean(runtime.destinationType.sendEvents), runtime.destinationType.displayName),
   };
+}
+
+/** Events go only where the plugin can forward them, and a Destination that syncs no Records must forward something. */
+function checkEventNames(input: Pick<DestinationInput, "sendRecords" | "eventNames">, forwards: boolean, typeName: string): string[] {
+  const refuse = (path: string, message: string) => new ApiError("invalid_request", `Invalid ${path}: ${message}`, [{ path, message }]);
+  if (input.eventNames.length && !forwards) throw refuse("eventNames", `${typeName} Destinations cannot receive events`);
+  if (!input.sendRecords && !input.eventNames.length) throw refuse("eventNames", "a Destination that does not sync Records must forward at least one event name");
+  return [...new Set(input.eventNames)];
 }
 
 function refuseTakenName(err: unknown, name: string): never {
@@ -129,6 +142,8 @@ export async function createDestination(scope: TenantScope, env: Env, actor: Act
     syncMode: input.syncMode,
     mapping: checked.mapping,
     groupLists: checked.groupLists,
+    sendRecords: input.sendRecords,
+    eventNames: checked.eventNames,
     configVersion: 1,
     createdAt: now,
     updatedAt: now,
@@ -136,16 +151,17 @@ export async function createDestination(scope: TenantScope, env: Env, actor: Act
   await scope.db
     .batch([
       scope.insert(destinations, destination),
-      auditEntry(scope, actor, requestId, { action: "destination.create", targetType: "destination", targetId: destination.id, after: { name: input.name, type: input.type, groupId: input.groupId, syncMode: input.syncMode } }),
+      auditEntry(scope, actor, requestId, { action: "destination.create", targetType: "destination", targetId: destination.id, after: { name: input.name, type: input.type, groupId: input.groupId, syncMode: input.syncMode, sendRecords: input.sendRecords, eventNames: checked.eventNames } }),
     ])
     .catch((err) => refuseTakenName(err, input.name));
-  const run = await startDestinationSync(scope, env, destination.id);
+  // A Destination that only receives events has no Records to bring in line.
+  const run = destination.sendRecords ? await startDestinationSync(scope, env, destination.id) : null;
   return { destination, run };
 }
 
 /** What a Destination's Records depend on: a change to any of these is a new configuration version. */
-const configOf = (d: Pick<Destination, "options" | "groupId" | "syncMode" | "mapping" | "groupLists">) =>
-  JSON.stringify([d.options, d.groupId, d.syncMode, d.mapping, d.groupLists]);
+const configOf = (d: Pick<Destination, "options" | "groupId" | "syncMode" | "mapping" | "groupLists" | "sendRecords">) =>
+  JSON.stringify([d.options, d.groupId, d.syncMode, d.mapping, d.groupLists, d.sendRecords]);
 
 export async function updateDestination(scope: TenantScope, env: Env, actor: Actor, requestId: string, destinationId: string, changes: DestinationChanges) {
   const before = await findDestination(scope, destinationId);
@@ -157,6 +173,8 @@ export async function updateDestination(scope: TenantScope, env: Env, actor: Act
     syncMode: changes.syncMode ?? before.syncMode,
     mapping: changes.mapping ?? before.mapping.map((m) => ({ remote: m.remote, property: keyOf.get(m.propertyId) ?? m.propertyId })),
     groupLists: changes.groupLists ?? before.groupLists,
+    sendRecords: changes.sendRecords ?? before.sendRecords,
+    eventNames: changes.eventNames ?? before.eventNames,
   };
   const checked = await checkedDefinition(scope, env, before.appId, before.type, merged);
   const after: Destination = { ...before, ...merged, ...checked, name: changes.name ?? before.name, updatedAt: new Date() };
@@ -165,20 +183,31 @@ export async function updateDestination(scope: TenantScope, env: Env, actor: Act
     .batch([
       scope.update(
         destinations,
-        { name: after.name, options: after.options, groupId: after.groupId, syncMode: after.syncMode, mapping: after.mapping, groupLists: after.groupLists, configVersion: after.configVersion, updatedAt: after.updatedAt },
+        {
+          name: after.name,
+          options: after.options,
+          groupId: after.groupId,
+          syncMode: after.syncMode,
+          mapping: after.mapping,
+          groupLists: after.groupLists,
+          sendRecords: after.sendRecords,
+          eventNames: after.eventNames,
+          configVersion: after.configVersion,
+          updatedAt: after.updatedAt,
+        },
         eq(destinations.id, destinationId),
       ),
       auditEntry(scope, actor, requestId, {
         action: "destination.update",
         targetType: "destination",
         targetId: destinationId,
-        before: { name: before.name, groupId: before.groupId, syncMode: before.syncMode, configVersion: before.configVersion },
-        after: { name: after.name, groupId: after.groupId, syncMode: after.syncMode, configVersion: after.configVersion },
+        before: { name: before.name, groupId: before.groupId, syncMode: before.syncMode, sendRecords: before.sendRecords, eventNames: before.eventNames, configVersion: before.configVersion },
+        after: { name: after.name, groupId: after.groupId, syncMode: after.syncMode, sendRecords: after.sendRecords, eventNames: after.eventNames, configVersion: after.configVersion },
       }),
     ])
     .catch((err) => refuseTakenName(err, after.name));
   // A new definition may change what every Record should be there: they are walked again.
-  const run = after.configVersion !== before.configVersion ? await startDestinationSync(scope, env, destinationId) : null;
+  const run = after.configVersion !== before.configVersion && after.sendRecords ? await startDestinationSync(scope, env, destinationId) : null;
   return { destination: after, run };
 }
 

@@ -26,6 +26,8 @@ export const publicExport = (e: ExportRow) => ({
   destinationId: e.destinationId,
   recordId: e.recordId,
   kind: e.kind,
+  /** For an event forward: the event; `newValues` then holds the Record's fields sent with it. */
+  event: e.event,
   state: e.state,
   toDelete: e.toDelete,
   oldValues: e.oldPayload,
@@ -72,8 +74,8 @@ export const MAX_RETRIED = 1_000;
 
 /**
  * Gives failed Exports of a Destination another round of attempts, now: one, or every one matching
- * a filter. An Export whose Record has a newer change waiting is left failed, as that change sends
- * the whole payload anyway. Returns how many were retried.
+ * a filter. A Record Export whose Record has a newer change waiting is left failed, as that change
+ * sends the whole payload anyway; a forwarded event is news of its own and is always sent again. Returns how many were retried.
  */
 export async function retryFailedExports(scope: TenantScope, env: Env, actor: Actor, requestId: string, destinationId: string, filter: { exportId?: string; recordId?: string }) {
   await findDestination(scope, destinationId);
@@ -92,7 +94,7 @@ export async function retryFailedExports(scope: TenantScope, env: Env, actor: Ac
       .prepare(
         `update exports set state = 'pending', attempts = 0, next_attempt_at = ?1, error = null, reason = null, finished_at = null, updated_at = ?1, retried_at = ?1
          where id in (select value from json_each(?2)) and tenant_id = ?3 and state = 'failed'
-           and not exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.state in ('pending', 'sending'))`,
+           and (kind = 'event' or not exists (select 1 from exports n where n.destination_id = exports.destination_id and n.record_id = exports.record_id and n.kind = 'record' and n.state in ('pending', 'sending')))`,
       )
       .bind(now, JSON.stringify(ids), scope.tenantId),
     d1.prepare(audit.sql).bind(...audit.params),

@@ -18,6 +18,8 @@ export interface NewImport {
   /** Deterministic when the caller can retry (Idempotency-Key, Run page + row), so a retry inserts nothing. */
   id: string;
   data: Record<string, unknown>;
+  /** Set only for a refresh, which names its Record instead of identifying it by values. */
+  recordId?: string;
 }
 
 export interface ImportOrigin {
@@ -42,7 +44,7 @@ export function importInserts(scope: TenantScope, origin: ImportOrigin, items: N
           runId: origin.runId ?? null,
           page: origin.page ?? null,
           via: origin.via,
-          recordId: null,
+          recordId: item.recordId ?? null,
           data: item.data,
           state: "pending" as const,
           error: null,
@@ -53,6 +55,15 @@ export function importInserts(scope: TenantScope, origin: ImportOrigin, items: N
       .onConflictDoNothing()
       .returning({ id: imports.id }),
   );
+}
+
+/**
+ * Imports that carry nothing and name their Record: hydrating one reads every Source of that
+ * Record again, as any Import's hydration does, for values that change with time alone.
+ */
+export function refreshImports(scope: TenantScope, recordIds: string[], now = new Date()) {
+  const items = recordIds.map((recordId) => ({ id: newId("imp"), data: {}, recordId }));
+  return { importIds: items.map((i) => i.id), inserts: importInserts(scope, { via: "refresh", sourceId: null }, items, now) };
 }
 
 /**

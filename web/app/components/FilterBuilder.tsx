@@ -1,7 +1,7 @@
 import { FILTER_LABELS } from "../lib/describe-property";
 import { errorField } from "../lib/form-errors";
-import { FILTER_OPS, type Column, type FilterOp } from "../lib/models";
-import { needsValue, type FilterRow } from "../lib/filter-rows";
+import { FILTER_OPS, WINDOW_UNITS, type Column, type FilterOp, type WindowUnit } from "../lib/models";
+import { blankFilterRow, needsValue, type FilterRow } from "../lib/filter-rows";
 import type { ApiError } from "../lib/types";
 
 interface Props {
@@ -40,18 +40,43 @@ export function FilterBuilder({ emptyHint, rows, setRows, columns, error }: Prop
                 </option>
               ))}
             </select>
-            {needsValue(row.op) ? (
-              <input
-                name="filter.value"
-                aria-label="Value"
-                value={row.value}
-                placeholder={row.op === "in" ? "a, b, c" : "value"}
-                onChange={(e) => update(i, { value: e.currentTarget.value })}
-              />
+            {row.op === "in_last" ? (
+              <span className="window-value">
+                <input
+                  name="filter.value"
+                  aria-label="How many"
+                  type="number"
+                  min={1}
+                  step={1}
+                  required
+                  value={row.value}
+                  placeholder="7"
+                  onChange={(e) => update(i, { value: e.currentTarget.value })}
+                />
+                <select name="filter.unit" aria-label="Unit" value={row.unit} onChange={(e) => update(i, { unit: e.currentTarget.value as WindowUnit })}>
+                  {WINDOW_UNITS.map((unit) => (
+                    <option key={unit} value={unit}>
+                      {unit}
+                    </option>
+                  ))}
+                </select>
+              </span>
+            ) : needsValue(row.op) ? (
+              <>
+                <input
+                  name="filter.value"
+                  aria-label="Value"
+                  value={row.value}
+                  placeholder={row.op === "in" ? "a, b, c" : "value"}
+                  onChange={(e) => update(i, { value: e.currentTarget.value })}
+                />
+                <input type="hidden" name="filter.unit" value="" />
+              </>
             ) : (
-              // Holds the value's place in the row, and in the posted lists that are matched up by position.
+              // Holds the value's and unit's place in the row, and in the posted lists that are matched up by position.
               <span className="no-value">
                 <input type="hidden" name="filter.value" value="" />
+                <input type="hidden" name="filter.unit" value="" />
               </span>
             )}
             <button type="button" className="link-button" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>
@@ -65,7 +90,7 @@ export function FilterBuilder({ emptyHint, rows, setRows, columns, error }: Prop
           </div>
         );
       })}
-      <button type="button" onClick={() => setRows([...rows, { column: "", op: "eq", value: "" }])}>
+      <button type="button" onClick={() => setRows([...rows, blankFilterRow()])}>
         Add a condition
       </button>
     </fieldset>

@@ -12,6 +12,7 @@ const OPS: Record<FilterOp, string> = {
   exists: "is present",
   not_exists: "is missing",
   in: "is one of",
+  in_last: "in the last",
 };
 
 export const AGGREGATION_LABELS: Record<Aggregation, string> = {
@@ -37,10 +38,12 @@ export const FILTER_LABELS: Record<FilterOp, string> = {
   exists: "is present",
   not_exists: "is missing",
   in: "is one of",
+  in_last: "is in the last",
 };
 
 function describeFilter(filter: PropertyFilter): string {
-  const value = Array.isArray(filter.value) ? filter.value.join(", ") : filter.value;
+  const { value: raw } = filter;
+  const value = Array.isArray(raw) ? raw.join(", ") : typeof raw === "object" ? `${raw.amount} ${raw.amount === 1 ? raw.unit.slice(0, -1) : raw.unit}` : raw;
   return value === undefined ? `${filter.column} ${OPS[filter.op]}` : `${filter.column} ${OPS[filter.op]} ${value}`;
 }
 

@@ -12,5 +12,11 @@ export function destinationFromForm(form: FormData, destinationType: Destination
     syncMode: String(form.get("syncMode") ?? "sync"),
     mapping: jsonListField(form, "mapping"),
     groupLists: jsonListField(form, "groupLists"),
+    // Only Destinations that forward events show these; the others always sync Records.
+    sendRecords: destinationType.forwardsEvents ? form.get("sendRecords") === "on" : true,
+    eventNames: destinationType.forwardsEvents ? eventNamesFromText(String(form.get("eventNames") ?? "")) : [],
   };
 }
+
+/** Event names as a person types them: separated by commas, spaces or new lines. */
+const eventNamesFromText = (text: string) => text.split(/[\s,]+/).filter(Boolean);

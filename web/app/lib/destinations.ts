@@ -1,11 +1,11 @@
 /** The shapes of Destinations and their Exports, as the API returns them. */
 
 import type { DestinationFields } from "../../../plugins/contract";
-import type { DryRunChange, ExportPayload, ExportState, SyncMode, TimelineRange } from "../../../worker/destinations/types";
+import type { DryRunChange, ExportPayload, ExportState, ForwardedEvent, SyncMode, TimelineRange } from "../../../worker/destinations/types";
 import type { OptionSpec } from "./models";
 import type { Run } from "./runs";
 
-export { SYNC_MODES, type DryRunChange, type ExportPayload, type ExportState, type FieldValue, type SyncMode, type TimelineRange } from "../../../worker/destinations/types";
+export { SYNC_MODES, type DryRunChange, type ExportPayload, type ExportState, type ForwardedEvent, type SyncMode, type TimelineRange } from "../../../worker/destinations/types";
 export type { RemoteField, RemoteFieldType } from "../../../plugins/contract";
 
 export interface MappingRow {
@@ -30,6 +30,10 @@ export interface Destination {
   syncMode: SyncMode;
   mapping: MappingRow[];
   groupLists: GroupList[];
+  /** Off, the Destination only receives the events it subscribes to. */
+  sendRecords: boolean;
+  /** Event names forwarded there: exact, or prefixes ending in `*`. */
+  eventNames: string[];
   configVersion: number;
   exports?: Record<ExportState, number>;
   /** Shown on one Destination, not in the list: the sync that last walked (or is walking) its Records. */
@@ -43,6 +47,8 @@ export interface DestinationTypeInfo {
   displayName: string;
   description: string;
   options: OptionSpec[];
+  /** Whether it can subscribe to events. */
+  forwardsEvents: boolean;
 }
 
 /** The states in the order they are drawn: what arrived first, then what is on its way, then what did not make it. */
@@ -68,6 +74,8 @@ export interface Export {
   destinationId: string;
   recordId: string;
   kind: "record" | "event";
+  /** For a forwarded event: the event; `newValues` then holds the Record's fields sent with it. */
+  event: ForwardedEvent | null;
   state: ExportState;
   toDelete: boolean;
   oldValues: ExportPayload | null;

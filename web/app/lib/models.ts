@@ -87,13 +87,22 @@ export type PropertyType = (typeof PROPERTY_TYPES)[number];
 export const AGGREGATIONS = ["exact", "sum", "count", "average", "min", "max", "most_recent", "least_recent"] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export const FILTER_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "not_contains", "exists", "not_exists", "in"] as const;
+export const FILTER_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "not_contains", "exists", "not_exists", "in", "in_last"] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
+
+export const WINDOW_UNITS = ["minutes", "hours", "days"] as const;
+export type WindowUnit = (typeof WINDOW_UNITS)[number];
+
+/** An `in_last` filter's value: the window reaching back from now. */
+export interface RelativeWindow {
+  amount: number;
+  unit: WindowUnit;
+}
 
 export interface PropertyFilter {
   column: string;
   op: FilterOp;
-  value?: string | number | boolean | (string | number)[];
+  value?: string | number | boolean | (string | number)[] | RelativeWindow;
 }
 
 export interface Property {

@@ -46,7 +46,7 @@ export async function action(args: ActionFunctionArgs) {
   const type = String(form.get("type") ?? "");
   const [plugins, app] = await Promise.all([loadPlugins(args), loadFromApi<{ app: App }>(args, `/apps/${encodeURIComponent(appId)}`)]);
   const destinationType = findDestinationType(plugins.data.plugins, app.data.app, type);
-  const body = { appId, type, ...destinationFromForm(form, destinationType ?? { type, displayName: type, description: "", options: [] }) };
+  const body = { appId, type, ...destinationFromForm(form, destinationType ?? { type, displayName: type, description: "", options: [], forwardsEvents: false }) };
   const result = await callApi<{ destination: Destination }>(args, "/destinations", { method: "POST", body, csrfToken: form.get("csrf") });
   if (!result.ok) return formFailure(args, result);
   return redirect(`/destinations/${result.data.destination.id}`, { headers: relayCookies(result) });

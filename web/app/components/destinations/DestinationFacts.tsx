@@ -12,6 +12,19 @@ export function DestinationFacts({ destination, groups }: { destination: Destina
           <dt>Mode</dt>
           <dd>{SYNC_MODE_WORDS[destination.syncMode]}</dd>
         </div>
+        {destination.eventNames.length ? (
+          <div>
+            <dt>Events</dt>
+            <dd>
+              {destination.eventNames.map((n) => (
+                <code key={n} className="event-name">
+                  {n}
+                </code>
+              ))}
+              {destination.sendRecords ? null : <span className="hint"> (events only; Records are not synced)</span>}
+            </dd>
+          </div>
+        ) : null}
         {options.map(([key, value]) => (
           <div key={key}>
             <dt>{key}</dt>

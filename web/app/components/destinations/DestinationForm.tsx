@@ -9,6 +9,7 @@ import { CsrfField } from "../CsrfField";
 import { Field } from "../Field";
 import { FormError } from "../FormError";
 import { OptionField } from "../options/OptionField";
+import { EventSubscription } from "./EventSubscription";
 import { GroupListEditor } from "./GroupListEditor";
 import { MappingEditor, type MappingDraft } from "./MappingEditor";
 import { useMappingOptions } from "./useMappingOptions";
@@ -35,6 +36,9 @@ const shownFields = (specs: DestinationTypeInfo["options"], erred: string | null
   "name",
   "groupId",
   "syncMode",
+  "sendRecords",
+  "eventNames",
+  ...(erred?.startsWith("eventNames.") ? [erred] : []),
   ...specs.flatMap((o) => [o.key, `options.${o.key}`]),
   ...(erred && /^(mapping|groupLists)(\.|$)/.test(erred) ? [erred] : []),
 ];
@@ -112,6 +116,7 @@ export function DestinationForm({ app, destinationType, groups, saved, error, ch
           ))}
         </fieldset>
       </section>
+      {destinationType.forwardsEvents ? <EventSubscription saved={saved} error={error} /> : null}
       <section className="panel" aria-labelledby="mapping-heading">
         <h2 id="mapping-heading">What is sent</h2>
         <MappingEditor options={offered} status={status} rows={mapping} setRows={setMapping} error={error} />

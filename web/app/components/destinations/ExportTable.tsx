@@ -3,9 +3,10 @@ import type { Export } from "../../lib/destinations";
 import { formatMoment } from "../../lib/format";
 import { CsrfField } from "../CsrfField";
 import { ExportChanges } from "./ExportChanges";
+import { ForwardedEventDetails } from "./ForwardedEventDetails";
 
-/** What an Export does there, in words: a Record new to the Destination, a change, or a removal. */
-export const exportAction = (e: Export) => (e.toDelete ? "remove" : e.oldValues ? "update" : "create");
+/** What an Export does there, in words: a Record new to the Destination, a change, a removal, or a forwarded event. */
+export const exportAction = (e: Export) => (e.event ? `event ${e.event.name}` : e.toDelete ? "remove" : e.oldValues ? "update" : "create");
 
 function StateCell({ exp }: { exp: Export }) {
   const tone = exp.state === "complete" ? "ok" : exp.state === "failed" ? "failed" : "";
@@ -46,7 +47,7 @@ export function ExportTable({ exports, canRetry, busy }: { exports: Export[]; ca
             <td>
               <details>
                 <summary>{exportAction(e)}</summary>
-                <ExportChanges exp={e} />
+                {e.event ? <ForwardedEventDetails event={e.event} record={e.newValues} /> : <ExportChanges exp={e} />}
               </details>
             </td>
             <td>
