@@ -45,7 +45,14 @@ function receive(name: string, req: IncomingMessage, body: string, res: ServerRe
  * The SaaS fakes by the first segment of their path. Tests that reset a fake or script its failures
  * have an instance of their own, so test files running side by side never see each other's.
  */
-const FAKES = { mailchimp: createMailchimpFake(), hubspot: createHubspotFake(), "mailchimp-events": createMailchimpFake(), "hubspot-events": createHubspotFake() };
+const FAKES = {
+  mailchimp: createMailchimpFake(),
+  hubspot: createHubspotFake(),
+  "mailchimp-events": createMailchimpFake(),
+  "hubspot-events": createHubspotFake(),
+  "mailchimp-forwarding": createMailchimpFake(),
+  "hubspot-forwarding": createHubspotFake(),
+};
 
 export default async function setup(project: TestProject) {
   const server = createServer(async (req, res) => {

@@ -39,7 +39,7 @@ export interface ReceivedEvents {
 const filled = (v: EventValue | undefined) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
 
 /** What is wrong with one event's identity and time, in words, or nothing. */
-function problemsOf(input: EventInput, byKey: ReadonlyMap<string, Property>, now: number): string[] {
+function problemsOf(input: EventInput, identities: readonly CoercedIdentity[], byKey: ReadonlyMap<string, Property>, now: number): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(input.identity)) {
     const property = byKey.get(key);
@@ -47,7 +47,7 @@ function problemsOf(input: EventInput, byKey: ReadonlyMap<string, Property>, now
     else if (!property.unique) problems.push(`identity "${key}" is not a unique Property, so it cannot tell Records apart`);
   }
   if (!problems.length && !Object.values(input.identity).some(filled)) problems.push("its identity has no value");
-  else if (!problems.length && !identitiesOf("", "", input.identity, byKey).length) {
+  else if (!problems.length && !identities.length) {
     const reasons = Object.entries(input.identity).flatMap(([key, raw]) => {
       const coerced = coerce(byKey.get(key)!.type, Array.isArray(raw) ? raw[0] : raw);
       return coerced.ok ? [] : [`${key}: ${coerced.reason}`];
@@ -71,14 +71,21 @@ function warningsOf(properties: Property[], keys: ReturnType<typeof classifyImpo
   return warnings;
 }
 
-/** The event's identity as Record identities hold it: each unique Property's values, coerced to their canonical text. */
-function identitiesOf(eventId: string, tenantId: string, identity: EventInput["identity"], byKey: ReadonlyMap<string, Property>) {
-  return Object.entries(identity).flatMap(([key, raw]) =>
-    (Array.isArray(raw) ? raw : [raw]).flatMap((value) => {
-      const coerced = coerce(byKey.get(key)!.type, value);
-      return coerced.ok && coerced.value !== null ? [{ eventId, tenantId, propertyId: byKey.get(key)!.id, value: coerced.value }] : [];
-    }),
-  );
+interface CoercedIdentity {
+  propertyId: string;
+  value: string;
+}
+
+/** The event's identity as Record identities hold it: each valid value of a unique Property, coerced to its canonical text. */
+function identitiesOf(identity: EventInput["identity"], byKey: ReadonlyMap<string, Property>): CoercedIdentity[] {
+  return Object.entries(identity).flatMap(([key, raw]) => {
+    const property = byKey.get(key);
+    if (!property?.unique) return [];
+    return (Array.isArray(raw) ? raw : [raw]).flatMap((value) => {
+      const coerced = coerce(property.type, value);
+      return coerced.ok && coerced.value !== null ? [{ propertyId: property.id, value: coerced.value }] : [];
+    });
+  });
 }
 
 /** With an event id or an Idempotency-Key, a delivery sent again names the same events, so it stores nothing twice. */
@@ -105,8 +112,9 @@ export async function receiveEvents(
   const byKey = new Map(catalog.properties.map((p) => [p.key, p]));
   const refused: { index: number; problems: string[] }[] = [];
   const warnings: ReceivedEvents["warnings"] = [];
+  const identities = inputs.map((input) => identitiesOf(input.identity, byKey));
   const applied = inputs.map((input, index) => {
-    const problems = problemsOf(input, byKey, now);
+    const problems = problemsOf(input, identities[index]!, byKey, now);
     if (problems.length) refused.push({ index, problems });
     const keys = classifyImportKeys(input.data, catalog.properties, catalog.pushOnlySourceIds);
     for (const message of warningsOf(catalog.properties, keys)) warnings.push({ index, message });
@@ -137,8 +145,8 @@ export async function receiveEvents(
   // its Import is hydrated, so Properties computed from events count it.
   const importStatements = importInserts(scope, { via: "event", sourceId: null }, importItems, receivedAt);
   const eventStatements = chunk(rows, ROWS_PER_INSERT).map((part) => scope.db.insert(events).values(part).onConflictDoNothing().returning({ id: events.id }));
-  const identities = inputs.flatMap((input, i) => identitiesOf(ids[i]!, scope.tenantId, input.identity, byKey));
-  const identityStatements = chunk(identities, IDENTITIES_PER_INSERT).map((part) => scope.db.insert(eventIdentities).values(part).onConflictDoNothing());
+  const identityRows = identities.flatMap((list, i) => list.map((identity) => ({ eventId: ids[i]!, tenantId: scope.tenantId, ...identity })));
+  const identityStatements = chunk(identityRows, IDENTITIES_PER_INSERT).map((part) => scope.db.insert(eventIdentities).values(part).onConflictDoNothing());
   const results = (await runBatch(scope.db, [...importStatements, ...eventStatements, ...identityStatements])) as { id: string }[][];
   const inserted = results.slice(importStatements.length, importStatements.length + eventStatements.length);
   // Every Import is queued again, not only new ones: a redelivery also recovers a lost enqueue.

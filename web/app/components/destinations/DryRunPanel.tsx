@@ -3,7 +3,7 @@ import type { DryRun, DryRunChange } from "../../lib/destinations";
 import type { FormFailure } from "../../lib/types";
 import { useSession } from "../../lib/use-session";
 import { FormError } from "../FormError";
-import { PayloadValue } from "./PayloadValue";
+import { FieldChanges } from "./FieldChanges";
 
 const COUNTS = [
   { key: "create", label: "would be created", color: "#2f9e66" },
@@ -13,7 +13,6 @@ const COUNTS = [
 ] as const;
 
 function ChangeRow({ change }: { change: DryRunChange }) {
-  const fields = Object.entries(change.fields);
   return (
     <tr>
       <td>
@@ -21,36 +20,12 @@ function ChangeRow({ change }: { change: DryRunChange }) {
       </td>
       <td>{change.action}</td>
       <td>
-        <dl className="changes">
-          {fields.map(([key, { before, after }]) => (
-            <div key={key}>
-              <dt>{key}</dt>
-              <dd>
-                {change.action !== "create" ? (
-                  <>
-                    <del>
-                      <PayloadValue value={before} />
-                    </del>{" "}
-                    →{" "}
-                  </>
-                ) : null}
-                {change.action === "delete" ? <span className="muted">removed</span> : <PayloadValue value={after} />}
-              </dd>
-            </div>
-          ))}
-          {change.lists.add.length ? (
-            <div>
-              <dt>lists</dt>
-              <dd>+ {change.lists.add.join(", ")}</dd>
-            </div>
-          ) : null}
-          {change.lists.remove.length ? (
-            <div>
-              <dt>lists</dt>
-              <dd>− {change.lists.remove.join(", ")}</dd>
-            </div>
-          ) : null}
-        </dl>
+        <FieldChanges
+          changes={Object.entries(change.fields).map(([key, { before, after }]) => ({ key, before, after }))}
+          lists={change.lists}
+          showBefore={change.action !== "create"}
+          removal={change.action === "delete"}
+        />
       </td>
     </tr>
   );
