@@ -71,8 +71,11 @@ export default function Destinations() {
                         {app ? <Link to={`/apps/${d.appId}`}>{app}</Link> : "App removed"} · {d.type}
                       </div>
                     </td>
-                    <td>{d.groupId ? <Link to={`/groups/${d.groupId}`}>{groups[d.groupId] ?? "a Group"}</Link> : "Every Record"}</td>
-                    <td>{SYNC_MODE_WORDS[d.syncMode]}</td>
+                    <td>
+                      {d.groupId ? <Link to={`/groups/${d.groupId}`}>{groups[d.groupId] ?? "a Group"}</Link> : "Every Record"}
+                      {d.eventNames.length ? <div className="muted">and their events {d.eventNames.join(", ")}</div> : null}
+                    </td>
+                    <td>{d.sendRecords ? SYNC_MODE_WORDS[d.syncMode] : "events only"}</td>
                     <td>{d.exports ? <ExportStateBar counts={d.exports} /> : null}</td>
                   </tr>
                 );
