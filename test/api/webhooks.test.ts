@@ -54,7 +54,7 @@ describe("POST /hooks/sources/:sourceId", () => {
     });
     const listed = (await api("GET", `/imports?sourceId=${pushSource.id}`, { as })).body.imports;
     expect(listed.map((i: { id: string }) => i.id).sort()).toEqual([...res.body.importIds].sort());
-    for (const stored of listed) expect(stored).toMatchObject({ via: "webhook", sourceId: pushSource.id, state: "pending", runId: null });
+    for (const stored of listed) expect(stored).toMatchObject({ via: "webhook", sourceId: pushSource.id, runId: null, error: null });
     expect(listed.map((i: { data: unknown }) => i.data)).toEqual(expect.arrayContaining(sent));
   });
 
