@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { ExportPayload, ExportState, FieldMapping, ForwardedEvent, GroupListMapping, SyncMode } from "../destinations/types";
+import type { ExportKind, ExportPayload, ExportState, FieldMapping, ForwardedEvent, GroupListMapping, SyncMode } from "../destinations/types";
 import { apps, groups, tenants } from "./schema";
 
 /** One writable target in an App: which Records go there, with which fields and Group lists, and how leaving is handled. */
@@ -72,7 +72,7 @@ export const exports = sqliteTable(
       .notNull()
       .references(() => destinations.id, { onDelete: "cascade" }),
     recordId: text("record_id").notNull(),
-    kind: text("kind").$type<"record" | "event">().notNull(),
+    kind: text("kind").$type<ExportKind>().notNull(),
     state: text("state").$type<ExportState>().notNull(),
     /** What the Destination held before (as last sent), and what this Export sends. */
     oldPayload: text("old_payload", { mode: "json" }).$type<ExportPayload | null>(),

@@ -41,6 +41,9 @@ export interface ForwardedEvent {
   data: Record<string, unknown>;
 }
 
+/** A Record's change, or an event forwarded with the Record's fields attached. */
+export type ExportKind = "record" | "event";
+
 export const EXPORT_STATES = ["pending", "sending", "complete", "failed", "canceled"] as const;
 export type ExportState = (typeof EXPORT_STATES)[number];
 

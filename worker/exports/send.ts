@@ -7,7 +7,7 @@ import { destinations, type Destination } from "../db/destinations-schema";
 import { tenants } from "../db/schema";
 import { TenantScope } from "../db/tenant-scope";
 import { destinationRuntime, type DestinationRuntime } from "../destinations/runtime";
-import type { ExportPayload, ForwardedEvent } from "../destinations/types";
+import type { ExportKind, ExportPayload, ForwardedEvent } from "../destinations/types";
 import type { Env } from "../env";
 import { newId } from "../ids";
 import { log } from "../log";
@@ -18,8 +18,6 @@ import { firstRetryMs, retryDelayMs, statesBefore, SUPERSEDED_BY_NEWER } from ".
 const MAX_PERMIT_WAIT_MS = 5_000;
 /** How long one request to a Destination may take before it counts as a failed, retryable attempt. */
 const SEND_TIMEOUT_MS = 30_000;
-
-type ExportKind = "record" | "event";
 
 interface Claimed {
   id: string;

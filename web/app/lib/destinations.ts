@@ -1,7 +1,7 @@
 /** The shapes of Destinations and their Exports, as the API returns them. */
 
 import type { DestinationFields } from "../../../plugins/contract";
-import type { DryRunChange, ExportPayload, ExportState, ForwardedEvent, SyncMode, TimelineRange } from "../../../worker/destinations/types";
+import type { DryRunChange, ExportKind, ExportPayload, ExportState, ForwardedEvent, SyncMode, TimelineRange } from "../../../worker/destinations/types";
 import type { OptionSpec } from "./models";
 import type { Run } from "./runs";
 
@@ -73,7 +73,7 @@ export interface Export {
   id: string;
   destinationId: string;
   recordId: string;
-  kind: "record" | "event";
+  kind: ExportKind;
   /** For a forwarded event: the event; `newValues` then holds the Record's fields sent with it. */
   event: ForwardedEvent | null;
   state: ExportState;
